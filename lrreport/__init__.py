@@ -1,0 +1,3 @@
+"""lrreport: how a retailer's Listrak transactional SMS program performs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,305 @@
+"""Settings: one TOML file for what is not secret, environment variables for credentials.
+
+Precedence, highest first: command-line options, environment variables (``LISTRAK_TOKEN_URL``,
+``LISTRAK_API_BASE_URL``, ``LRREPORT_DATABASE``), the TOML file (``--config`` / ``LRREPORT_CONFIG`` /
+``./lrreport.toml``), built-in defaults. Credentials come only from ``LISTRAK_CLIENT_ID`` and
+``LISTRAK_CLIENT_SECRET`` and are wrapped so that they never print.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TOKEN_URL = "https://auth.listrak.com/OAuth2/Token"
+DEFAULT_API_BASE_URL = "https://api.listrak.com/sms/v1"
+DEFAULT_CONFIG_NAME = "lrreport.toml"
+
+# The nine message shells of Listrak's transactional SMS guide, which double as message types.
+DEFAULT_MESSAGE_TYPES = (
+    "Order Confirmation",
+    "Shipping Confirmation",
+    "Shipping Updates",
+    "Delivery Confirmation",
+    "Payment Due",
+    "Membership Renewal",
+    "Buy Online Pick-up In-Store Order Confirmation",
+    "Order Out for Delivery",
+    "Loyalty Membership Points Earned",
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the setting and where it came from."""
+
+
+class Secret:
+    """A string that never shows itself in ``str``, ``repr``, f-strings or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    client_id: str
+    client_secret: Secret
+
+    def __repr__(self) -> str:
+        return f"Credentials(client_id={self.client_id!r}, client_secret=********)"
+
+
+@dataclass(frozen=True)
+class ListrakSettings:
+    token_url: str = DEFAULT_TOKEN_URL
+    api_base_url: str = DEFAULT_API_BASE_URL
+    sender_codes: tuple[int, ...] = ()  # empty: every sender code the account has
+    timeout_s: float = 30.0
+    max_retries: int = 6
+    retry_deadline_s: float = 300.0
+    page_size: int = 5000
+    concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    database: str = "lrreport.duckdb"
+    memory_limit: str = ""  # DuckDB memory_limit, empty for DuckDB's default
+    threads: int = 0  # 0: DuckDB's default
+
+
+@dataclass(frozen=True)
+class BusinessSettings:
+    timezone: str = "America/New_York"
+    default_region: str = "US"  # region for phone numbers written without a country code
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    lookback_days: int = 3  # incremental extraction re-reads this many days for late data
+    subscribe_window: str = "week"  # "day" or "week": size of the subscribe-date windows
+    history_start: str = "2015-01-01"  # first date a full extraction asks for
+    optout_timezone: str = "UTC"  # Listrak's optOutDate carries no offset
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    # finds the order a message is about when the send log has no order_id: "order #LR1000123"
+    order_id_regex: str = r"(?i)\border\s*(?:#|no\.|number|id)\s*:?\s*([A-Z0-9-]*[0-9][A-Z0-9-]*)"
+    max_rejects: int = 0  # a load with more rejected rows than this exits non-zero
+    sends_columns: dict[str, str] = field(default_factory=dict)  # old name -> send-log column
+    orders_columns: dict[str, str] = field(default_factory=dict)  # old name -> orders column
+
+
+@dataclass(frozen=True)
+class AttributionSettings:
+    utm_source: str = "listrak"
+    utm_medium: str = "sms"
+    click_window_days: int = 30
+    view_window_hours: int = 24
+    optout_window_hours: int = 24
+    campaign_map: dict[str, str] = field(default_factory=dict)  # utm_campaign -> shell name
+
+
+@dataclass(frozen=True)
+class MessageSettings:
+    # shell name -> message type; names not listed are their own type
+    types: dict[str, str] = field(default_factory=dict)
+    # message type -> order column whose time triggers it
+    triggers: dict[str, str] = field(
+        default_factory=lambda: {
+            "Order Confirmation": "ordered_at",
+            "Shipping Confirmation": "shipped_at",
+            "Delivery Confirmation": "delivered_at",
+        }
+    )
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    log_dir: str = "send-log"  # where the recording sender appends its JSONL send log
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    output_dir: str = "reports"
+    kernel: str = "python3"
+    cell_timeout_s: int = 600
+    run_timeout_s: int = 1800
+    latency_target_s: int = 60  # timeliness target drawn on the overview
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    name: str
+    notebook: str
+    cron: str
+    params: dict[str, Any] = field(default_factory=dict)
+    output_dir: str = ""
+    keep: int = 30  # how many reports of this schedule to keep
+
+
+@dataclass(frozen=True)
+class Settings:
+    listrak: ListrakSettings = field(default_factory=ListrakSettings)
+    warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
+    business: BusinessSettings = field(default_factory=BusinessSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    load: LoadSettings = field(default_factory=LoadSettings)
+    attribution: AttributionSettings = field(default_factory=AttributionSettings)
+    messages: MessageSettings = field(default_factory=MessageSettings)
+    sender: SenderSettings = field(default_factory=SenderSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
+    schedules: tuple[ScheduleSettings, ...] = ()
+    source: str = "built-in defaults"  # where the file settings came from, for messages
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.warehouse.database).expanduser()
+
+    def with_database(self, path: str | os.PathLike[str] | None) -> Settings:
+        """The same settings pointed at another DuckDB file (``--database``)."""
+        if not path:
+            return self
+        return replace(self, warehouse=replace(self.warehouse, database=str(path)))
+
+
+def credentials_from_env(env: dict[str, str] | None = None) -> Credentials:
+    """Read ``LISTRAK_CLIENT_ID`` / ``LISTRAK_CLIENT_SECRET``; a clear error names what is missing."""
+    env = os.environ if env is None else env
+    missing = [name for name in ("LISTRAK_CLIENT_ID", "LISTRAK_CLIENT_SECRET") if not env.get(name)]
+    if missing:
+        raise ConfigError(
+            f"Listrak credentials missing: set {' and '.join(missing)} in the environment "
+            "(create an SMS integration in Listrak's Integration Management to get them)."
+        )
+    return Credentials(env["LISTRAK_CLIENT_ID"], Secret(env["LISTRAK_CLIENT_SECRET"]))
+
+
+def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
+    """Make dataclass ``cls`` from a TOML table, rejecting unknown keys and wrong types."""
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    values: dict[str, Any] = {}
+    defaults = cls() if cls is not ScheduleSettings else None
+    for name, value in raw.items():
+        default = getattr(defaults, name, None) if defaults is not None else None
+        if isinstance(default, tuple):
+            if not isinstance(value, list):
+                raise ConfigError(f"{where}.{name}: expected a list, got {value!r}")
+            value = tuple(value)
+        elif isinstance(default, bool) and not isinstance(value, bool):
+            raise ConfigError(f"{where}.{name}: expected true or false, got {value!r}")
+        elif isinstance(default, int | float) and not isinstance(default, bool):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{where}.{name}: expected a number, got {value!r}")
+            value = type(default)(value)
+        elif isinstance(default, str) and not isinstance(value, str):
+            raise ConfigError(f"{where}.{name}: expected a string, got {value!r}")
+        elif isinstance(default, dict) and not isinstance(value, dict):
+            raise ConfigError(f"{where}.{name}: expected a table, got {value!r}")
+        values[name] = value
+    try:
+        return cls(**values)
+    except TypeError as exc:  # a required key of a schedule is missing
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _validate(settings: Settings) -> None:
+    for where, tz in (
+        ("business.timezone", settings.business.timezone),
+        ("extract.optout_timezone", settings.extract.optout_timezone),
+    ):
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"{settings.source}: {where} = {tz!r} is not an IANA time zone") from None
+    if settings.extract.subscribe_window not in ("day", "week"):
+        raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
+    if not 1 <= settings.listrak.page_size <= 5000:
+        raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
+    names = [s.name for s in settings.schedules]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{settings.source}: schedule names must be unique: {', '.join(dupes)}")
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, env: dict[str, str] | None = None
+) -> Settings:
+    """Load settings from ``path`` (or ``LRREPORT_CONFIG``, or ``./lrreport.toml`` when present).
+
+    A path that was asked for explicitly and does not exist is an error; the implicit
+    ``./lrreport.toml`` is optional.
+    """
+    env = os.environ if env is None else env
+    explicit = path or env.get("LRREPORT_CONFIG")
+    config_path = Path(explicit).expanduser() if explicit else Path(DEFAULT_CONFIG_NAME)
+    raw: dict[str, Any] = {}
+    source = "built-in defaults"
+    if config_path.is_file():
+        try:
+            raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: not valid TOML: {exc}") from None
+        source = str(config_path)
+    elif explicit:
+        raise ConfigError(f"config file {config_path} does not exist")
+
+    sections = {f.name: f for f in fields(Settings) if f.name not in ("schedules", "source")}
+    unknown = sorted(set(raw) - set(sections) - {"schedules"})
+    if unknown:
+        raise ConfigError(f"{source}: unknown section(s) {', '.join(unknown)}; known: {', '.join(sections)}")
+    kwargs: dict[str, Any] = {"source": source}
+    for name, f in sections.items():
+        table = raw.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table")
+        cls = f.default_factory  # type: ignore[misc]
+        assert callable(cls) and is_dataclass(cls)
+        kwargs[name] = _build(cls, table, f"{source} [{name}]")  # type: ignore[arg-type]
+    schedules = raw.get("schedules", [])
+    if not isinstance(schedules, list):
+        raise ConfigError(f"{source}: schedules must be an array of tables ([[schedules]])")
+    kwargs["schedules"] = tuple(
+        _build(ScheduleSettings, s, f"{source} [[schedules]] #{i + 1}") for i, s in enumerate(schedules)
+    )
+    settings = Settings(**kwargs)
+
+    listrak = settings.listrak
+    if env.get("LISTRAK_TOKEN_URL"):
+        listrak = replace(listrak, token_url=env["LISTRAK_TOKEN_URL"])
+    if env.get("LISTRAK_API_BASE_URL"):
+        listrak = replace(listrak, api_base_url=env["LISTRAK_API_BASE_URL"])
+    settings = replace(settings, listrak=listrak).with_database(env.get("LRREPORT_DATABASE"))
+    _validate(settings)
+    return settings

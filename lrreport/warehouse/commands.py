@@ -1,0 +1,27 @@
+"""``lrreport status``, ``build``, ``test`` and ``metrics``: the warehouse and its models."""
+
+import click
+
+
+@click.command()
+def status() -> None:
+    """What is loaded: row counts, date ranges, last load per source, rejects."""
+    raise click.ClickException("not built yet")
+
+
+@click.command()
+def build() -> None:
+    """Build the SQL models and run their data tests."""
+    raise click.ClickException("not built yet")
+
+
+@click.command()
+def test() -> None:
+    """Run the data tests of the built models."""
+    raise click.ClickException("not built yet")
+
+
+@click.command()
+def metrics() -> None:
+    """The KPI table for a date range."""
+    raise click.ClickException("not built yet")
