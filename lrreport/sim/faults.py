@@ -50,8 +50,14 @@ class FaultConfig:
     apply_to_token: bool = False  # whether the token route gets faults too
 
     def __post_init__(self) -> None:
-        for name in ("rate_limit", "retry_after_share", "retry_after_http_date_share", "server_error",
-                     "slow", "drop"):
+        for name in (
+            "rate_limit",
+            "retry_after_share",
+            "retry_after_http_date_share",
+            "server_error",
+            "slow",
+            "drop",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"FaultConfig.{name} must be between 0 and 1, got {value!r}")
@@ -130,8 +136,9 @@ class FaultInjector:
             return Fault(kind, {"Retry-After": str(cfg.retry_after_s)})
         if kind == RATE_LIMIT_HTTP_DATE:
             # An HTTP date has whole seconds: round up so the client never waits less than asked.
-            return Fault(kind, {"Retry-After": formatdate(int(time.time()) + cfg.retry_after_s + 1,
-                                                          usegmt=True)})
+            return Fault(
+                kind, {"Retry-After": formatdate(int(time.time()) + cfg.retry_after_s + 1, usegmt=True)}
+            )
         if kind == SLOW:
             return Fault(kind, delay_s=cfg.slow_s)
         return Fault(kind)

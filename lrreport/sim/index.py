@@ -77,7 +77,9 @@ class MerchantIndex:
         self.merchant = merchant
         self.sender_codes = {int(sc["shortCodeId"]): sc for sc in merchant.sender_codes}
         self.phone_lists = {
-            (int(sc), int(pl["phoneListId"])): pl for sc, lists in merchant.phone_lists.items() for pl in lists
+            (int(sc), int(pl["phoneListId"])): pl
+            for sc, lists in merchant.phone_lists.items()
+            for pl in lists
         }
         self.shells = {
             (int(sc), int(pl), int(tm["transactionalMessageId"])): tm
@@ -85,7 +87,8 @@ class MerchantIndex:
             for tm in shells
         }
         self.profile_fields = {
-            (int(sc), int(f["segmentationFieldId"])): f for sc, fields in merchant.profile_fields.items()
+            (int(sc), int(f["segmentationFieldId"])): f
+            for sc, fields in merchant.profile_fields.items()
             for f in fields
         }
         self._index_contacts(merchant.contacts)
@@ -144,8 +147,9 @@ class MerchantIndex:
         b = lo + np.searchsorted(phones, phone, side="right")
         return self._phone_order[a:b]
 
-    def list_contacts(self, sc: int, pl: int, opted_out: bool, start_ns: int | None,
-                      end_ns: int | None) -> Slice:
+    def list_contacts(
+        self, sc: int, pl: int, opted_out: bool, start_ns: int | None, end_ns: int | None
+    ) -> Slice:
         """Contacts of a list with that opted-out state, subscribed in ``[start_ns, end_ns)``."""
         rows, sub = self._contact_groups.get((sc, pl, opted_out), (np.empty(0, np.int64), np.empty(0)))
         lo = 0 if start_ns is None else int(np.searchsorted(sub, start_ns, side="left"))
@@ -221,4 +225,8 @@ class MerchantIndex:
 
     def optout(self, i: int) -> dict[str, Any]:
         """One opt-out as an ``OptOutContact``."""
-        return {"phoneNumber": self.o_phone[i], "optOutDate": self.o_date[i], "optOutReason": self.o_reason[i]}
+        return {
+            "phoneNumber": self.o_phone[i],
+            "optOutDate": self.o_date[i],
+            "optOutReason": self.o_reason[i],
+        }

@@ -74,7 +74,9 @@ class ApiError(Exception):
         self.response = error_response(status, error, message)
 
 
-def error_response(status: int, error: str, message: str, headers: dict[str, str] | None = None) -> ApiResponse:
+def error_response(
+    status: int, error: str, message: str, headers: dict[str, str] | None = None
+) -> ApiResponse:
     """A Listrak ``Error`` body: ``{"status", "error", "message"}``."""
     return ApiResponse(status, {"status": status, "error": error, "message": message}, headers or {})
 
@@ -84,8 +86,11 @@ def _invalid(name: str) -> ApiError:
 
 
 def _not_found(names: str) -> ApiError:
-    return ApiError(404, "ERROR_UNABLE_TO_LOCATE_RESOURCE",
-                    f"Unable to locate a resource associated with the {names} supplied.")
+    return ApiError(
+        404,
+        "ERROR_UNABLE_TO_LOCATE_RESOURCE",
+        f"Unable to locate a resource associated with the {names} supplied.",
+    )
 
 
 def normalize_phone(raw: object) -> str | None:
@@ -166,9 +171,7 @@ class _Route:
 
 def _compile(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{\w+\})", template)
-    regex = "".join(
-        f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts
-    )
+    regex = "".join(f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
     return re.compile(f"^{regex}/?$", re.IGNORECASE)
 
 
@@ -189,10 +192,18 @@ class ListrakApi:
             ("GET", "/ShortCode/{senderCodeId}/PhoneList", self.phone_lists),
             ("GET", "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}", self.phone_list),
             ("GET", "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}/TransactionalMessage", self.shells),
-            ("GET", "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}/TransactionalMessage/"
-                    "{transactionalMessageId}", self.shell),
-            ("POST", "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}/TransactionalMessage/"
-                     "{transactionalMessageId}/Message", self.send),
+            (
+                "GET",
+                "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}/TransactionalMessage/"
+                "{transactionalMessageId}",
+                self.shell,
+            ),
+            (
+                "POST",
+                "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}/TransactionalMessage/"
+                "{transactionalMessageId}/Message",
+                self.send,
+            ),
             ("GET", "/ShortCode/{senderCodeId}/PhoneList/{phoneListId}/Contact", self.list_contacts),
             ("GET", "/ShortCode/{senderCodeId}/Contact/{phoneNumber}", self.contact),
             ("GET", "/ShortCode/{senderCodeId}/Contact/{phoneNumber}/PhoneList", self.contact_lists),
@@ -204,7 +215,9 @@ class ListrakApi:
 
     # -- dispatch -------------------------------------------------------------------------------
 
-    def resolve(self, method: str, path: str) -> tuple[Callable[..., ApiResponse], dict[str, str]] | ApiResponse:
+    def resolve(
+        self, method: str, path: str
+    ) -> tuple[Callable[..., ApiResponse], dict[str, str]] | ApiResponse:
         """The handler and path parameters for a call, or the 404 / 405 error it gets."""
         allowed = []
         for route in self._routes:
@@ -214,12 +227,17 @@ class ListrakApi:
                     return route.handler, match.groupdict()
                 allowed.append(route.method)
         if allowed:
-            return error_response(405, "ERROR_UNSUPPORTED_METHOD",
-                                  f"The requested resource does not support http method '{method}'.",
-                                  {"Allow": ", ".join(sorted(set(allowed)))})
+            return error_response(
+                405,
+                "ERROR_UNSUPPORTED_METHOD",
+                f"The requested resource does not support http method '{method}'.",
+                {"Allow": ", ".join(sorted(set(allowed)))},
+            )
         return error_response(404, "ERROR_UNKNOWN_ROUTE", "No route matches the supplied URI.")
 
-    def call(self, handler: Callable[..., ApiResponse], params: dict[str, str], request: ApiRequest) -> ApiResponse:
+    def call(
+        self, handler: Callable[..., ApiResponse], params: dict[str, str], request: ApiRequest
+    ) -> ApiResponse:
         """Run a resolved handler, turning ``ApiError`` into its error body."""
         try:
             return handler(request, **params)
@@ -243,7 +261,9 @@ class ListrakApi:
     def _phone(self, value: str) -> str:
         phone = normalize_phone(value)
         if phone is None:
-            raise ApiError(400, "ERROR_INVALID_PHONE_NUMBER", "The phoneNumber supplied is in an invalid format.")
+            raise ApiError(
+                400, "ERROR_INVALID_PHONE_NUMBER", "The phoneNumber supplied is in an invalid format."
+            )
         return phone
 
     # -- envelopes and paging --------------------------------------------------------------------
@@ -273,8 +293,9 @@ class ListrakApi:
         text = f"{self._fingerprint(scope)}.{offset}.{page}"
         return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii").rstrip("=")
 
-    def _paged(self, request: ApiRequest, scope: str, total: int,
-               render: Callable[[int, int], list[dict[str, Any]]]) -> ApiResponse:
+    def _paged(
+        self, request: ApiRequest, scope: str, total: int, render: Callable[[int, int], list[dict[str, Any]]]
+    ) -> ApiResponse:
         """One page of a collection of ``total`` items; ``render(offset, count)`` makes its records."""
         count = _count_param(request.query)
         offset, page, asked = self._cursor(request.query, scope)
@@ -286,10 +307,15 @@ class ListrakApi:
             next_cursor = asked  # the server bug: the next page is "the page you just asked for"
         return self._collection(data, next_cursor)
 
-    def _paged_rows(self, request: ApiRequest, scope: str, rows: Slice,
-                    record: Callable[[int], dict[str, Any]]) -> ApiResponse:
-        return self._paged(request, scope, len(rows),
-                           lambda offset, count: [record(int(i)) for i in rows.page(offset, count)])
+    def _paged_rows(
+        self, request: ApiRequest, scope: str, rows: Slice, record: Callable[[int], dict[str, Any]]
+    ) -> ApiResponse:
+        return self._paged(
+            request,
+            scope,
+            len(rows),
+            lambda offset, count: [record(int(i)) for i in rows.page(offset, count)],
+        )
 
     def _paged_list(self, request: ApiRequest, scope: str, items: list[dict[str, Any]]) -> ApiResponse:
         return self._paged(request, scope, len(items), lambda offset, count: items[offset : offset + count])
@@ -311,8 +337,11 @@ class ListrakApi:
         status = (request.query.get("status") or "active").lower()
         if status not in ("active", "inactive"):
             raise _invalid("status")
-        lists = [pl for (s, _), pl in self.index.phone_lists.items()
-                 if s == sc and str(pl.get("status") or "").lower() == status]
+        lists = [
+            pl
+            for (s, _), pl in self.index.phone_lists.items()
+            if s == sc and str(pl.get("status") or "").lower() == status
+        ]
         return self._paged_list(request, f"PhoneList|{sc}|{status}", lists)
 
     def phone_list(self, request: ApiRequest, senderCodeId: str, phoneListId: str) -> ApiResponse:
@@ -327,8 +356,9 @@ class ListrakApi:
         pl = self._pl(sc, phoneListId)
         return self._collection(list(self.index.merchant.shells.get((sc, pl), [])))
 
-    def shell(self, request: ApiRequest, senderCodeId: str, phoneListId: str,
-              transactionalMessageId: str) -> ApiResponse:
+    def shell(
+        self, request: ApiRequest, senderCodeId: str, phoneListId: str, transactionalMessageId: str
+    ) -> ApiResponse:
         """GET .../TransactionalMessage/{id}: the bare TransactionalMessage object (the spec's schema)."""
         sc = self._sc(senderCodeId)
         pl = self._pl(sc, phoneListId)
@@ -368,8 +398,9 @@ class ListrakApi:
         if not len(rows):
             raise _not_found("senderCodeId and phoneNumber")
         rows = np.sort(rows)
-        return self._paged_rows(request, f"ContactList|{sc}|{phone}", Slice(rows, 0, len(rows)),
-                                self.index.subscription)
+        return self._paged_rows(
+            request, f"ContactList|{sc}|{phone}", Slice(rows, 0, len(rows)), self.index.subscription
+        )
 
     def optouts(self, request: ApiRequest, senderCodeId: str) -> ApiResponse:
         """GET /ShortCode/{id}/OptOut?startDate&endDate: the sender code's opt-outs, oldest first, paged."""
@@ -398,12 +429,16 @@ class ListrakApi:
 
     # -- the Send route --------------------------------------------------------------------------
 
-    def send(self, request: ApiRequest, senderCodeId: str, phoneListId: str,
-             transactionalMessageId: str) -> ApiResponse:
+    def send(
+        self, request: ApiRequest, senderCodeId: str, phoneListId: str, transactionalMessageId: str
+    ) -> ApiResponse:
         """POST .../TransactionalMessage/{id}/Message: 201 ResourceCreated or Listrak's error."""
         if request.content_type.split(";")[0].strip().lower() != "application/json":
-            raise ApiError(415, "ERROR_UNSUPPORTED_CONTENT_TYPE",
-                           "The request Content-Type is not supported; use application/json.")
+            raise ApiError(
+                415,
+                "ERROR_UNSUPPORTED_CONTENT_TYPE",
+                "The request Content-Type is not supported; use application/json.",
+            )
         sc = _int_param(senderCodeId, "SenderCodeId")
         pl = _int_param(phoneListId, "phoneListId")
         tm = _int_param(transactionalMessageId, "transactionalMessageId")
@@ -411,12 +446,17 @@ class ListrakApi:
         if sc not in self.index.sender_codes or (sc, pl) not in self.index.phone_lists:
             raise _not_found(names)
         if (sc, pl, tm) not in self.index.shells:
-            raise ApiError(404, "ERROR_TRANSACTIONAL_MESSAGE_NOT_FOUND",
-                           "The transactionalMessageId supplied does not exist on the phoneListId supplied.")
+            raise ApiError(
+                404,
+                "ERROR_TRANSACTIONAL_MESSAGE_NOT_FOUND",
+                "The transactionalMessageId supplied does not exist on the phoneListId supplied.",
+            )
         try:
             body = json.loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "ERROR_MALFORMED_REQUEST_BODY", "The request body is not valid JSON.") from None
+            raise ApiError(
+                400, "ERROR_MALFORMED_REQUEST_BODY", "The request body is not valid JSON."
+            ) from None
         if not isinstance(body, dict):
             raise ApiError(400, "ERROR_MALFORMED_REQUEST_BODY", "The request body must be a JSON object.")
         fields = {k.lower(): v for k, v in body.items()}
@@ -424,26 +464,42 @@ class ListrakApi:
             raise ApiError(400, "ERROR_LIST_INACTIVE", "The list supplied is inactive.")
         phone = normalize_phone(fields.get("phonenumber"))
         if phone is None:
-            raise ApiError(400, "ERROR_INVALID_PHONE_NUMBER", "The phoneNumber supplied is in an invalid format.")
+            raise ApiError(
+                400, "ERROR_INVALID_PHONE_NUMBER", "The phoneNumber supplied is in an invalid format."
+            )
         content = fields.get("messagecontent")
         if not isinstance(content, str) or not content.strip():
             raise ApiError(400, "ERROR_TRANSACTIONAL_MESSAGE_EMPTY_MESSAGE", "The message content is empty.")
         if _COUPON_TAG.search(content):
-            raise ApiError(400, "ERROR_TRANSACTIONAL_MESSAGE_CONTENT_COUPON_CODE",
-                           "Transactional message content cannot contain coupon code tags.")
+            raise ApiError(
+                400,
+                "ERROR_TRANSACTIONAL_MESSAGE_CONTENT_COUPON_CODE",
+                "Transactional message content cannot contain coupon code tags.",
+            )
         if phone in self.index.banned:
-            raise ApiError(400, "ERROR_BANNED_PHONE_NUMBER", "The phoneNumber supplied is banned on this sender code.")
+            raise ApiError(
+                400, "ERROR_BANNED_PHONE_NUMBER", "The phoneNumber supplied is banned on this sender code."
+            )
         if phone in self.index.suspended:
-            raise ApiError(400, "ERROR_PHONE_NUMBER_SUSPENDED",
-                           "The phoneNumber supplied has had its service temporarily suspended.")
+            raise ApiError(
+                400,
+                "ERROR_PHONE_NUMBER_SUSPENDED",
+                "The phoneNumber supplied has had its service temporarily suspended.",
+            )
         idx = self.index
         member = [int(i) for i in idx.contact_rows(sc, phone) if idx.c_pl[i] == pl]
         if not member or idx.c_opted_out[member[0]]:
-            raise ApiError(400, "ERROR_PHONE_NUMBER_NOT_SUBSCRIBED",
-                           "The phoneNumber supplied is not subscribed to the list supplied.")
+            raise ApiError(
+                400,
+                "ERROR_PHONE_NUMBER_NOT_SUBSCRIBED",
+                "The phoneNumber supplied is not subscribed to the list supplied.",
+            )
         if idx.c_pending_doi[member[0]] or idx.c_pending_age[member[0]]:
-            raise ApiError(400, "ERROR_PENDING_PHONE_NUMBER",
-                           "The phoneNumber supplied is pending a double opt-in on the list supplied.")
+            raise ApiError(
+                400,
+                "ERROR_PENDING_PHONE_NUMBER",
+                "The phoneNumber supplied is pending a double opt-in on the list supplied.",
+            )
         with self._lock:
             resource_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
             self.sends.append(SentMessage(sc, pl, tm, phone, content, resource_id, time.time()))

@@ -125,8 +125,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             status = None
         elif fault and fault.kind in (fk.RATE_LIMIT, fk.RATE_LIMIT_HTTP_DATE, fk.RATE_LIMIT_BARE):
-            status = self._send(error_response(429, "ERROR_TOO_MANY_REQUESTS",
-                                               "Too many requests; slow down.", dict(fault.headers)))
+            status = self._send(
+                error_response(
+                    429, "ERROR_TOO_MANY_REQUESTS", "Too many requests; slow down.", dict(fault.headers)
+                )
+            )
         elif fault and fault.kind == fk.SERVER_ERROR:
             status = self._send(_unhandled())
         else:
@@ -136,9 +139,11 @@ class _Handler(BaseHTTPRequestHandler):
                 if is_token:
                     response = self._token(body)
                 elif is_api:
-                    response = self._api(path[len(API_PREFIX):] or "/", query, body)
+                    response = self._api(path[len(API_PREFIX) :] or "/", query, body)
                 else:
-                    response = error_response(404, "ERROR_UNKNOWN_ROUTE", "No route matches the supplied URI.")
+                    response = error_response(
+                        404, "ERROR_UNKNOWN_ROUTE", "No route matches the supplied URI."
+                    )
             except Exception:
                 log.exception("simulator: unhandled error on %s %s", self.command, path)
                 response = _unhandled()
@@ -166,19 +171,28 @@ class _Handler(BaseHTTPRequestHandler):
     def _token(self, body: bytes) -> ApiResponse:
         state = self.server.state
         if self.command != "POST":
-            return error_response(405, "ERROR_UNSUPPORTED_METHOD",
-                                  f"The requested resource does not support http method '{self.command}'.",
-                                  {"Allow": "POST"})
+            return error_response(
+                405,
+                "ERROR_UNSUPPORTED_METHOD",
+                f"The requested resource does not support http method '{self.command}'.",
+                {"Allow": "POST"},
+            )
         if state.paused:
-            return error_response(401, "ERROR_INVALID_CREDENTIALS",
-                                  "API access for this integration is paused.")
+            return error_response(
+                401, "ERROR_INVALID_CREDENTIALS", "API access for this integration is paused."
+            )
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype != "application/x-www-form-urlencoded":
-            return error_response(415, "ERROR_UNSUPPORTED_CONTENT_TYPE",
-                                  "Use a Content-Type of application/x-www-form-urlencoded.")
+            return error_response(
+                415,
+                "ERROR_UNSUPPORTED_CONTENT_TYPE",
+                "Use a Content-Type of application/x-www-form-urlencoded.",
+            )
         form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         if form.get("grant_type") != "client_credentials":
-            return error_response(400, "ERROR_INVALID_PARAMETER", "An invalid value was supplied for grant_type.")
+            return error_response(
+                400, "ERROR_INVALID_PARAMETER", "An invalid value was supplied for grant_type."
+            )
         client_id = form.get("client_id", "")
         client_secret = form.get("client_secret", "")
         ok_id = hmac.compare_digest(client_id.encode(), state.client_id.encode())
@@ -190,9 +204,11 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.tokens = {t: v for t, v in state.tokens.items() if v.expires_at > now}
             state.tokens[token] = _Token(now + state.token_ttl_s)
-        return ApiResponse(200, {"access_token": token, "token_type": "Bearer",
-                                 "expires_in": max(1, int(state.token_ttl_s))},
-                           {"Cache-Control": "no-store", "Pragma": "no-cache"})
+        return ApiResponse(
+            200,
+            {"access_token": token, "token_type": "Bearer", "expires_in": max(1, int(state.token_ttl_s))},
+            {"Cache-Control": "no-store", "Pragma": "no-cache"},
+        )
 
     # -- the API ----------------------------------------------------------------------------------
 
@@ -205,8 +221,13 @@ class _Handler(BaseHTTPRequestHandler):
         if denied is not None:
             return denied
         handler, params = resolved
-        request = ApiRequest(self.command, path, {k.lower(): v for k, v in query.items()},
-                             self.headers.get("Content-Type") or "", body)
+        request = ApiRequest(
+            self.command,
+            path,
+            {k.lower(): v for k, v in query.items()},
+            self.headers.get("Content-Type") or "",
+            body,
+        )
         return state.api.call(handler, params, request)
 
     def _authorize(self) -> ApiResponse | None:
@@ -320,10 +341,17 @@ class RunningSimulator:
         self._thread.join(timeout=5)
 
 
-def start_simulator(merchant: Merchant | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                    client_id: str = DEFAULT_CLIENT_ID, client_secret: str = DEFAULT_CLIENT_SECRET,
-                    token_ttl_s: float = 3600, faults: FaultConfig | None = None,
-                    seed: int = 0) -> RunningSimulator:
+def start_simulator(
+    merchant: Merchant | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    client_id: str = DEFAULT_CLIENT_ID,
+    client_secret: str = DEFAULT_CLIENT_SECRET,
+    token_ttl_s: float = 3600,
+    faults: FaultConfig | None = None,
+    seed: int = 0,
+) -> RunningSimulator:
     """Start a simulator in a background thread and return it; call ``.stop()`` when done."""
     if merchant is None:
         from lrreport.sim.generator import demo_spec, generate_merchant
@@ -340,20 +368,39 @@ def start_simulator(merchant: Merchant | None = None, *, host: str = "127.0.0.1"
         server_cls = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
     server = server_cls((host, port), _Handler)
     server.state = state
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              name=f"lrreport-sim-{server.server_address[1]}", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.1},
+        name=f"lrreport-sim-{server.server_address[1]}",
+        daemon=True,
+    )
     thread.start()
     return RunningSimulator(server, thread, merchant)
 
 
 @contextlib.contextmanager
-def run_simulator(merchant: Merchant | None = None, *, host: str = "127.0.0.1", port: int = 0,
-                  client_id: str = DEFAULT_CLIENT_ID, client_secret: str = DEFAULT_CLIENT_SECRET,
-                  token_ttl_s: float = 3600, faults: FaultConfig | None = None,
-                  seed: int = 0) -> Iterator[RunningSimulator]:
-    """Serve ``merchant`` (default: the demo merchant) on ``host``:``port`` (0 = a free port) for a with-block."""
-    sim = start_simulator(merchant, host=host, port=port, client_id=client_id, client_secret=client_secret,
-                          token_ttl_s=token_ttl_s, faults=faults, seed=seed)
+def run_simulator(
+    merchant: Merchant | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    client_id: str = DEFAULT_CLIENT_ID,
+    client_secret: str = DEFAULT_CLIENT_SECRET,
+    token_ttl_s: float = 3600,
+    faults: FaultConfig | None = None,
+    seed: int = 0,
+) -> Iterator[RunningSimulator]:
+    """Serve ``merchant`` (default: the demo merchant) on a port (0: any free one) in a with-block."""
+    sim = start_simulator(
+        merchant,
+        host=host,
+        port=port,
+        client_id=client_id,
+        client_secret=client_secret,
+        token_ttl_s=token_ttl_s,
+        faults=faults,
+        seed=seed,
+    )
     try:
         yield sim
     finally:
