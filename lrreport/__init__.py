@@ -1,3 +1,19 @@
 """lrreport: how a retailer's Listrak transactional SMS program performs."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+
+
+def connect(
+    database: Any = None, config: Any = None, *, timezone: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Read-only DuckDB connection to the warehouse, session in the business time zone (see lrreport.api)."""
+    from lrreport.api import connect as _connect  # imported lazily so `import lrreport` stays fast
+
+    return _connect(database, config, timezone=timezone)

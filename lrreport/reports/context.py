@@ -1,0 +1,118 @@
+"""What a notebook holds after its parameters cell: dates, connection, settings, standard query params.
+
+``open_report(...)`` turns the raw parameters (relative date words, None for "from the config") into
+one object, so that each notebook cell stays a line or two: ``ctx.query("daily_volume")``,
+``display(ctx.header(...))``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from lrreport.config import Settings
+from lrreport.reports import data, narrative
+from lrreport.reports.tables import HtmlFragment, html_table, note
+
+
+@dataclass
+class ReportContext:
+    """One report run: the resolved period, the warehouse connection and the shared query parameters."""
+
+    settings: Settings
+    con: duckdb.DuckDBPyConnection
+    start: dt.date
+    end: dt.date
+    timezone: str
+    sender_code_id: int | None
+    mask_phone_numbers: bool
+    data_as_of: pd.Timestamp | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def previous(self) -> tuple[dt.date, dt.date]:
+        """The period of equal length just before this one (for the change on KPI tiles)."""
+        return data.previous_period(self.start, self.end)
+
+    @property
+    def previous_label(self) -> str:
+        return narrative.previous_label(self.start, self.end)
+
+    @property
+    def currency(self) -> str:
+        return self.settings.business.currency
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the period holds no send, order or opt-out at all."""
+        return not any(self.counts.values())
+
+    def params(self, **extra: Any) -> dict[str, Any]:
+        """The parameters every report query may use, plus ``extra``."""
+        return {"start": self.start, "end": self.end, "sender_code_id": self.sender_code_id, **extra}
+
+    def query(self, name: str, **extra: Any) -> pd.DataFrame:
+        """Run ``queries/reports/<name>.sql`` for this period and sender code."""
+        return data.query(self.con, f"reports/{name}", **self.params(**extra))
+
+    def kpis(self, previous: bool = False) -> dict[str, Any]:
+        """The ``total`` row of ``lrreport metrics`` for this period (or the previous one)."""
+        start, end = self.previous if previous else (self.start, self.end)
+        return data.kpi_totals(self.con, self.settings, start, end, self.sender_code_id)
+
+    def header(self, title: str, **extra: Any) -> HtmlFragment:
+        """Title, parameters in words, data as of and generation time (``extra``: more parameters)."""
+        return narrative.header(
+            title, self.start, self.end, timezone=self.timezone, data_as_of=self.data_as_of,
+            sender_code_id=self.sender_code_id, extra=extra, mask_phone_numbers=self.mask_phone_numbers,
+        )
+
+    def empty_note(self) -> HtmlFragment | None:
+        """A "no data in this period" note when the period is empty, else None."""
+        if not self.is_empty:
+            return None
+        return note(narrative.no_data_note(self.start, self.end, self.data_as_of, self.timezone))
+
+    def table(self, df: pd.DataFrame, **kwargs: Any) -> HtmlFragment:
+        """An escaped HTML table with this report's phone masking and time zone."""
+        kwargs.setdefault("mask_phone_numbers", self.mask_phone_numbers)
+        kwargs.setdefault("timezone", self.timezone)
+        return html_table(df, **kwargs)
+
+
+def open_report(
+    start_date: str | dt.date | None,
+    end_date: str | dt.date | None,
+    *,
+    sender_code_id: int | None = None,
+    timezone: str | None = None,
+    database: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    mask_phone_numbers: bool = True,
+    today: dt.date | None = None,
+) -> ReportContext:
+    """Resolve the parameters and open the warehouse read-only (database None: the configured one).
+
+    ``timezone`` None means the business time zone from the config; relative date words are read in
+    it. The marts' dates are always business dates, whatever zone times are shown in.
+    """
+    from lrreport import api
+    from lrreport.reports.params import resolve_dates
+
+    settings = api.settings(database, config)
+    tz = api.check_timezone(timezone or settings.business.timezone)
+    start, end = resolve_dates(start_date, end_date, tz, today=today)
+    con = api.connect(database, config, timezone=tz)
+    sc = None if sender_code_id in (None, "") else int(sender_code_id)
+    ctx = ReportContext(
+        settings=settings, con=con, start=start, end=end, timezone=tz, sender_code_id=sc,
+        mask_phone_numbers=bool(mask_phone_numbers), data_as_of=data.data_as_of(con),
+    )
+    counts = ctx.query("period_counts").iloc[0].to_dict()
+    ctx.counts = {k: int(v or 0) for k, v in counts.items()}
+    return ctx

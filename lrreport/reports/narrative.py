@@ -1,0 +1,251 @@
+"""Words computed from the numbers: a report's header and a sentence or two per section.
+
+Nothing here is hand-written per dataset: every sentence is built from the values passed in, so the
+narrative stays true when the data changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from lrreport.reports.tables import HtmlFragment, _missing, esc, format_value, fragment
+
+_HEADER_STYLE = """<style>
+.lr-header{margin:0 0 1rem}
+.lr-header h1{font-size:1.6rem;margin:.2rem 0 .4rem;line-height:1.25}
+.lr-header dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0;font-size:.9rem}
+.lr-header dt{color:#4a5058}
+.lr-header dd{margin:0;overflow-wrap:anywhere}
+p.lr-narrative{font-size:1rem;line-height:1.5;max-width:48rem}
+</style>"""
+
+
+# ---------------------------------------------------------------------------------------------- periods
+
+
+def format_date(day: dt.date) -> str:
+    """``2024-05-07`` -> ``Tue 7 May 2024``."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def describe_period(start: dt.date, end: dt.date) -> str:
+    """The inclusive date range in words: ``Mon 1 Apr 2024 to Sun 7 Apr 2024 (7 days)``."""
+    days = (end - start).days + 1
+    if days == 1:
+        return f"{format_date(start)} (1 day)"
+    return f"{format_date(start)} to {format_date(end)} ({days} days)"
+
+
+def previous_label(start: dt.date, end: dt.date) -> str:
+    """How the comparison period is named on tiles: ``previous 7 days``."""
+    days = (end - start).days + 1
+    return "previous day" if days == 1 else f"previous {days} days"
+
+
+def format_timestamp(ts: Any, timezone: str) -> str:
+    """A moment in ``timezone`` with the zone named: ``2024-05-31 23:58 EDT (America/New_York)``."""
+    if ts is None or _missing(ts):
+        return "no data yet"
+    stamp = pd.Timestamp(ts)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    local = stamp.tz_convert(ZoneInfo(timezone))
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({timezone})"
+
+
+# ---------------------------------------------------------------------------------------------- header
+
+
+def header(
+    title: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    timezone: str,
+    data_as_of: Any,
+    sender_code_id: int | None = None,
+    generated_at: dt.datetime | None = None,
+    extra: Mapping[str, Any] | None = None,
+    mask_phone_numbers: bool | None = None,
+) -> HtmlFragment:
+    """The report's title, its parameters in words, "data as of" and the generation time, zones named.
+
+    ``data_as_of`` is the latest event in the data (UTC or aware); ``extra`` adds notebook-specific
+    parameters (``{"Message type": "Order Confirmation"}``).
+    """
+    generated = generated_at or dt.datetime.now(dt.UTC)
+    rows: list[tuple[str, str]] = [
+        ("Period", describe_period(start, end)),
+        ("Sender code", "all sender codes" if sender_code_id is None else f"sender code {sender_code_id}"),
+    ]
+    rows += [(str(k), "all" if v is None else str(v)) for k, v in (extra or {}).items()]
+    rows += [
+        ("Time zone", f"dates and times in {timezone}"),
+        ("Data as of", format_timestamp(data_as_of, timezone)),
+        ("Generated", format_timestamp(generated, timezone)),
+    ]
+    if mask_phone_numbers is not None:
+        rows.append(("Phone numbers", "masked" if mask_phone_numbers else "shown in full"))
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    markup = f'{_HEADER_STYLE}<header class="lr-header"><h1>{esc(title)}</h1><dl>{items}</dl></header>'
+    return fragment(markup, f"header: {title}")
+
+
+def paragraph(sentences: str | Sequence[str]) -> HtmlFragment:
+    """Sentences as one escaped paragraph."""
+    text = sentences if isinstance(sentences, str) else " ".join(s for s in sentences if s)
+    return fragment(f'{_HEADER_STYLE}<p class="lr-narrative">{esc(text)}</p>', "narrative")
+
+
+# ---------------------------------------------------------------------------------------------- sentences
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or _missing(value) else float(value)
+
+
+def _relative(cur: float, prev: float | None) -> str:
+    """``up 12% on`` / ``down 3.4% on`` / ``level with`` the previous period."""
+    if prev is None or prev == 0:
+        return ""
+    pct = (cur - prev) / abs(prev) * 100
+    if abs(pct) < 0.5:
+        return "level with"
+    return f"{'up' if pct > 0 else 'down'} {abs(pct):.0f}% on" if abs(pct) >= 10 else (
+        f"{'up' if pct > 0 else 'down'} {abs(pct):.1f}% on"
+    )
+
+
+def _rate_move(name: str, cur: float, prev: float | None) -> str:
+    """``Acceptance fell 2.1 points to 96.4%`` / ``Acceptance held at 99.0%``."""
+    now = format_value(cur, "rate")
+    if prev is None:
+        return f"{name} was {now}"
+    points = (cur - prev) * 100
+    if abs(points) < 0.05:
+        return f"{name} held at {now}"
+    return f"{name} {'rose' if points > 0 else 'fell'} {abs(points):.1f} points to {now}"
+
+
+def overview_summary(
+    current: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    *,
+    currency: str = "USD",
+    period: str = "previous period",
+    optout_alarm: float = 0.02,
+) -> str:
+    """Two or three sentences on volume, acceptance, revenue and opt-outs, from two ``kpis`` total rows."""
+    prev = previous or {}
+    attempts = _num(current.get("attempts")) or 0.0
+    if attempts == 0:
+        return "No send attempts in this period."
+    sentences = []
+    rate = _num(current.get("acceptance_rate"))
+    move = _relative(attempts, _num(prev.get("attempts")))
+    volume = f"{format_value(attempts)} send attempts" + (f", {move} the {period}" if move else "")
+    if rate is not None:
+        sentences.append(f"{_rate_move('Acceptance', rate, _num(prev.get('acceptance_rate')))} on {volume}.")
+    else:
+        sentences.append(f"{volume[0].upper()}{volume[1:]}.")
+    revenue = _num(current.get("attributed_revenue")) or 0.0
+    per_send = _num(current.get("revenue_per_accepted_send"))
+    if revenue > 0:
+        move = _relative(revenue, _num(prev.get("attributed_revenue")))
+        text = f"Messages were credited with {format_value(revenue, 'money', currency)} of orders"
+        if per_send is not None:
+            text += f" ({format_value(per_send, 'money_cents', currency)} per accepted send)"
+        sentences.append(text + (f", {move} the {period}." if move else "."))
+    else:
+        sentences.append("No revenue was attributed to messages.")
+    optout = _num(current.get("optout_rate"))
+    if optout is not None:
+        text = f"{format_value(optout, 'rate')} of accepted sends were followed by an opt-out within 24 hours"
+        if optout >= optout_alarm:
+            alarm = format_value(optout_alarm, "rate")
+            text += f", at or above the {alarm} level that puts carrier filtering at risk"
+        sentences.append(text + ".")
+    return " ".join(sentences)
+
+
+def timeliness_summary(df: pd.DataFrame, target_s: float) -> str:
+    """Which message types meet the target at p90, and the slowest one, from the timeliness query."""
+    if df is None or df.empty or df["p90_s"].isna().all():
+        return "No order-triggered messages were sent in this period."
+    rows = df.dropna(subset=["p90_s"])
+    meeting = rows[rows["p90_s"] <= target_s]["message_type"].tolist()
+    slowest = rows.sort_values("p90_s").iloc[-1]
+    parts = []
+    if len(meeting) == len(rows):
+        parts.append(f"Every triggered message type went out within {target_s:g} s for 90% of orders.")
+    else:
+        parts.append(
+            f"{slowest['message_type']} is the slowest: 90% of its messages went out within "
+            f"{slowest['p90_s']:,.0f} s of the order event, against a target of {target_s:g} s."
+        )
+    if "coverage" in rows and rows["coverage"].notna().any():
+        low = rows.sort_values("coverage").iloc[0]
+        if not _missing(low["coverage"]) and low["coverage"] < 1:
+            parts.append(
+                f"Lowest coverage: {low['message_type']}, sent for {format_value(low['coverage'], 'rate')} "
+                "of orders with a phone number."
+            )
+    return " ".join(parts)
+
+
+def revenue_summary(df: pd.DataFrame, currency: str = "USD") -> str:
+    """The message type that earned most, and the link vs post-send split, from revenue_by_type."""
+    if df is None or df.empty:
+        return "No revenue was attributed to messages in this period."
+    link = float(df["link_revenue"].fillna(0).sum())
+    post = float(df["post_send_revenue"].fillna(0).sum())
+    total = link + post
+    if total <= 0:
+        return "No revenue was attributed to messages in this period."
+    totals = df.assign(_t=df["link_revenue"].fillna(0) + df["post_send_revenue"].fillna(0))
+    top = totals.sort_values("_t").iloc[-1]
+    return (
+        f"{top['message_type']} earned the most ({format_value(top['_t'], 'money', currency)}, "
+        f"{top['_t'] / total:.0%} of attributed revenue). Link clicks account for {link / total:.0%} "
+        f"and post-send (view) attribution for {post / total:.0%}."
+    )
+
+
+def optout_summary(df: pd.DataFrame) -> str:
+    """Total opt-outs and the leading reason, from the optouts_daily query."""
+    if df is None or df.empty or df["optouts"].fillna(0).sum() == 0:
+        return "No opt-outs in this period."
+    by_reason = df.groupby("reason")["optouts"].sum().sort_values()
+    total = int(by_reason.sum())
+    lead = by_reason.index[-1]
+    return (
+        f"{total:,} opt-out{'s' if total != 1 else ''} in the period; the most common reason is "
+        f"{lead} ({by_reason.iloc[-1] / total:.0%})."
+    )
+
+
+def errors_summary(df: pd.DataFrame, attempts: float | None) -> str:
+    """Failed attempts, their share and the most frequent error code, from the error_codes query."""
+    failed = 0 if df is None or df.empty else int(df["attempts"].fillna(0).sum())
+    if failed == 0:
+        return "No failed attempts in this period."
+    by_code = df.groupby("error_code")["attempts"].sum().sort_values()
+    share = f" ({failed / attempts:.1%} of attempts)" if attempts else ""
+    return (
+        f"{failed:,} attempts failed{share}; the most frequent error is {by_code.index[-1]} "
+        f"({by_code.iloc[-1] / failed:.0%} of failures)."
+    )
+
+
+def no_data_note(start: dt.date, end: dt.date, data_as_of: Any, timezone: str) -> str:
+    """What to say when the period holds no data: the period and how far the data does reach."""
+    latest = format_timestamp(data_as_of, timezone)
+    reach = "The warehouse holds no data yet." if data_as_of is None or _missing(data_as_of) else (
+        f"The latest data in the warehouse is from {latest}."
+    )
+    return f"No data in this period ({describe_period(start, end)}). {reach}"
