@@ -2,6 +2,8 @@
 
 import click
 
+from lrreport.extract.load_commands import load_orders, load_sends
+
 
 @click.group()
 def extract() -> None:
@@ -11,3 +13,7 @@ def extract() -> None:
 @click.group()
 def load() -> None:
     """Load send logs and orders files into the warehouse."""
+
+
+load.add_command(load_sends)
+load.add_command(load_orders)

@@ -1,0 +1,379 @@
+"""Load send-log and orders files into the raw tables: one transaction per load, set-based SQL.
+
+Each file is read by DuckDB's own reader with every column as text, renamed to the canonical
+columns, and staged; SQL then validates and normalises the whole batch (queries/load/), rejected
+rows go to ``meta.rejects`` with file, line, column and reason, and the good rows are inserted
+with the load's metadata. Data, rejects and the ``meta.loads`` row commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from lrreport.config import Settings
+from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_empty, sniff
+from lrreport.extract.lines import physical_lines
+from lrreport.extract.phones import build_phone_table
+from lrreport.extract.sources import SOURCES, FileSource
+from lrreport.sqlfiles import read_sql
+from lrreport.warehouse.db import connect
+
+Progress = Callable[[str, int, int], None]  # (what is happening, steps done, steps in total)
+
+
+@dataclass(frozen=True)
+class RejectLimit:
+    """How many rejected rows a load tolerates: a count, or a percentage of the rows read."""
+
+    count: int | None = 0
+    percent: float | None = None
+
+    @classmethod
+    def parse(cls, text: str | int) -> RejectLimit:
+        """``"10"`` -> at most 10 rows; ``"0.5%"`` -> at most 0.5% of the rows read; ``"0"`` -> none."""
+        raw = str(text).strip()
+        try:
+            if raw.endswith("%"):
+                pct = float(raw[:-1])
+                if not 0 <= pct <= 100:
+                    raise ValueError
+                return cls(count=None, percent=pct)
+            n = int(raw)
+            if n < 0:
+                raise ValueError
+            return cls(count=n)
+        except ValueError:
+            raise ValueError(
+                f"max rejects must be a whole number >= 0 or a percentage like 0.5%, got {raw!r}"
+            ) from None
+
+    def allows(self, rejected: int, rows_in: int) -> bool:
+        """True when ``rejected`` rows out of ``rows_in`` stay within the limit."""
+        if self.percent is not None:
+            return rejected <= rows_in * self.percent / 100
+        return rejected <= (self.count or 0)
+
+    def __str__(self) -> str:
+        return f"{self.percent:g}%" if self.percent is not None else str(self.count)
+
+
+@dataclass
+class LoadResult:
+    """What a load did, for the summary and for tests."""
+
+    load_id: str
+    source: str
+    files: list[str]
+    limit: RejectLimit
+    rows_in: int = 0
+    rows_loaded: int = 0
+    duplicates: int = 0  # sends already stored or repeated in the batch; older order versions
+    unchanged: int = 0  # orders identical to the stored version (not rewritten)
+    replaced: int = 0  # stored orders replaced by a newer version
+    rejected_rows: int = 0
+    rejects: list[tuple[str, str, int]] = field(default_factory=list)  # (column, reason, count)
+    empty_files: list[str] = field(default_factory=list)
+    distinct_phones: int = 0
+    status: str = "ok"  # ok | rejected_over_threshold
+    duration_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def parse_column_map(pairs: Sequence[str]) -> dict[str, str]:
+    """``["old=new", ...]`` from ``--map`` into a dict; a malformed pair is a clear error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            raise LoadInputError(f"--map {pair!r}: expected OLD=NEW (a column of the file = a loader column)")
+        out[old.strip()] = new.strip()
+    return out
+
+
+def _set(con: duckdb.DuckDBPyConnection, name: str, value: Any) -> None:
+    con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def _norm(name: str) -> str:
+    return name.strip().lower()
+
+
+def plan_columns(
+    file: InputFile, have: list[str], source: FileSource, column_map: dict[str, str]
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """Decide how the file's columns become the source's: (renames, columns to drop, to add).
+
+    Names match case-insensitively after trimming; ``column_map`` renames first. Missing required
+    columns are an error naming the file, what is missing and what the file has.
+    """
+    mapping = {_norm(k): _norm(v) for k, v in column_map.items()}
+    unknown = sorted({v for v in mapping.values() if v not in source.columns})
+    if unknown:
+        raise LoadInputError(
+            f"column map names {', '.join(unknown)}, not {source.name} column(s); "
+            f"known: {', '.join(source.columns)}"
+        )
+    renames: dict[str, str] = {}
+    drops: list[str] = []
+    taken: dict[str, str] = {}
+    for col in have:
+        target = mapping.get(_norm(col), _norm(col))
+        if target in source.columns:
+            if target in taken:
+                raise LoadInputError(
+                    f"{file.name}: columns {taken[target]!r} and {col!r} both give "
+                    f"{source.name} column {target!r}"
+                )
+            taken[target] = col
+            if col != target:
+                renames[col] = target
+        else:
+            drops.append(col)
+    missing = [c for c in source.required if c not in taken]
+    if missing:
+        raise LoadInputError(
+            f"{file.name}: missing required {source.name} column(s) {', '.join(missing)}; "
+            f"the file has {', '.join(have) or 'no columns'}"
+            + (" (use --map OLD=NEW to rename)" if have else "")
+        )
+    adds = [c for c in source.columns if c not in taken]
+    return renames, drops, adds
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    file: InputFile,
+    index: int,
+    first: bool,
+    source: FileSource,
+    column_map: dict[str, str],
+) -> None:
+    """Read one file into temp table ``_file`` with the source's columns, then into ``_stage``."""
+    _set(con, "load_path", str(file.path))
+    _set(con, "load_file_idx", index)
+    try:
+        described = con.execute(read_sql(f"load/describe_{file.fmt}")).fetchall()
+        have = [row[0] for row in described]
+        renames, drops, adds = plan_columns(file, have, source, column_map)
+        if file.fmt == "jsonl":
+            _set(con, "load_json_columns", {c: "VARCHAR" for c in have})
+        con.execute(read_sql(f"load/read_{file.fmt}"))
+    except duckdb.Error as exc:
+        kind = {"csv": "CSV", "jsonl": "JSON lines", "parquet": "Parquet"}[file.fmt]
+        raise LoadInputError(f"{file.name}: cannot be read as {kind}: {exc}") from None
+    for old, new in renames.items():
+        con.execute(f"ALTER TABLE _file RENAME COLUMN {_quote(old)} TO {_quote(new)}")
+    for col in drops:
+        con.execute(f"ALTER TABLE _file DROP COLUMN {_quote(col)}")
+    for col in adds:
+        con.execute(f"ALTER TABLE _file ADD COLUMN {_quote(col)} VARCHAR")
+    if first:
+        con.execute("ALTER TABLE _file RENAME TO _stage")
+    else:
+        con.execute(read_sql("load/stage_append"))
+        con.execute("DROP TABLE _file")
+
+
+def _record_rejects(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> None:
+    """Map rejected record numbers to physical lines, then write ``meta.rejects``."""
+    by_file: dict[int, list[int]] = {}
+    for idx, row in con.execute(read_sql("load/rejects_rows")).fetchall():
+        by_file.setdefault(idx, []).append(row)
+    idxs: list[int] = []
+    rows: list[int] = []
+    lines: list[int] = []
+    for idx, wanted in by_file.items():
+        file = files[idx]
+        delimiter, quote = ",", '"'
+        if file.fmt == "csv":
+            _set(con, "load_path", str(file.path))
+            delimiter, quote = con.execute(read_sql("load/sniff_csv")).fetchall()[0]
+        for row, line in physical_lines(file, wanted, delimiter=delimiter, quote=quote).items():
+            idxs.append(idx)
+            rows.append(row)
+            lines.append(line)
+    table = pa.table(
+        {
+            "_file_idx": pa.array(idxs, pa.int32()),
+            "_row": pa.array(rows, pa.int64()),
+            "line": pa.array(lines, pa.int64()),
+        }
+    )
+    con.register("_lines_arrow", table)
+    try:
+        con.execute(read_sql("load/lines_table"))
+    finally:
+        con.unregister("_lines_arrow")
+    con.execute(read_sql("load/rejects_record"))
+
+
+def _record_load(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    source: FileSource,
+    started: datetime,
+    detail: str | None,
+) -> None:
+    finished = datetime.now(UTC)
+    result.duration_s = (finished - started).total_seconds()
+    con.execute(
+        read_sql("load/record_load"),
+        {
+            "load_id": result.load_id,
+            "source": result.source,
+            "target": source.target,
+            "started_at": started,
+            "finished_at": finished,
+            "duration_s": result.duration_s,
+            "rows_in": result.rows_in,
+            "rows_loaded": result.rows_loaded,
+            "rows_rejected": result.rejected_rows,
+            "status": result.status,
+            "detail": detail,
+            "files": result.files,
+        },
+    )
+
+
+def _write_sends(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    result.rows_loaded = con.execute(read_sql("load/sends_insert")).fetchall()[0][0]
+    result.duplicates = result.rows_in - result.rejected_rows - result.rows_loaded
+
+
+def _write_orders(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    con.execute(read_sql("load/orders_new"))
+    latest = con.execute("SELECT count(*) FROM _new_orders").fetchall()[0][0]
+    result.duplicates = result.rows_in - result.rejected_rows - latest
+    result.unchanged = con.execute(read_sql("load/orders_drop_unchanged")).fetchall()[0][0]
+    result.replaced = con.execute(read_sql("load/orders_replace")).fetchall()[0][0]
+    result.rows_loaded = con.execute(read_sql("load/orders_insert")).fetchall()[0][0]
+
+
+def new_load_id(source: str) -> str:
+    """A sortable, unique id for one load: ``sends-20240102T030405Z-1a2b3c4d``."""
+    return f"{source}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+def load_files(
+    settings: Settings,
+    source_name: str,
+    paths: Sequence[str],
+    *,
+    column_map: dict[str, str] | None = None,
+    max_rejects: RejectLimit | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load the files at ``paths`` (files, folders, globs) as ``source_name`` (sends | orders).
+
+    One transaction: past ``max_rejects`` no data lands, but the rejects and a load row with
+    status ``rejected_over_threshold`` are recorded. A bad file raises ``LoadInputError`` and the
+    database keeps nothing of the load except a ``failed`` row in ``meta.loads``.
+    """
+    source = SOURCES[source_name]
+    limit = max_rejects if max_rejects is not None else RejectLimit(count=settings.load.max_rejects)
+    mapping = {**source.column_map(settings), **(column_map or {})}
+    files = [sniff(p) for p in expand_paths(list(paths))]
+    step = progress or (lambda _what, _done, _total: None)
+    total_steps = len(files) + 2
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    result = LoadResult(
+        load_id=new_load_id(source.name), source=source.name, files=[f.name for f in files], limit=limit
+    )
+    con = connect(settings)
+    try:
+        con.begin()
+        try:
+            _run(con, settings, source, files, mapping, result, step, total_steps)
+            _record_load(con, result, source, started, None if result.ok else f"rejects over limit {limit}")
+            con.commit()
+        except BaseException as exc:
+            con.rollback()
+            result.status = "failed"
+            result.duration_s = time.perf_counter() - t0
+            if isinstance(exc, Exception | KeyboardInterrupt):
+                _record_failure(con, result, source, started, exc)
+            raise
+    finally:
+        con.close()
+    step("done", total_steps, total_steps)
+    return result
+
+
+def _record_failure(
+    con: duckdb.DuckDBPyConnection,
+    result: LoadResult,
+    source: FileSource,
+    started: datetime,
+    exc: BaseException,
+) -> None:
+    """Note a failed load in ``meta.loads`` (its own small transaction; the data was rolled back)."""
+    result.rows_loaded = 0
+    detail = str(exc) or type(exc).__name__
+    try:
+        con.begin()
+        _record_load(con, result, source, started, detail[:2000])
+        con.commit()
+    except duckdb.Error:
+        con.rollback()
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    source: FileSource,
+    files: list[InputFile],
+    mapping: dict[str, str],
+    result: LoadResult,
+    step: Progress,
+    total_steps: int,
+) -> None:
+    con.execute(read_sql("load/macros"))
+    con.execute(read_sql("load/orders_macros"))
+    _set(con, "load_id", result.load_id)
+    _set(con, "load_source", source.name)
+    _set(con, "loaded_at", datetime.now(UTC))
+    _set(con, "load_files", result.files)
+    _set(con, "order_id_regex", settings.load.order_id_regex)
+    staged = 0
+    for i, file in enumerate(files):
+        step(f"reading {file.path.name}", i, total_steps)
+        if is_empty(file):
+            result.empty_files.append(file.name)
+            continue
+        _stage_file(con, file, i, staged == 0, source, mapping)
+        staged += 1
+    if staged == 0:
+        return
+    result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
+    step("validating", len(files), total_steps)
+    result.distinct_phones = build_phone_table(con, settings.business.default_region)
+    con.execute(read_sql(source.bad_sql))
+    con.execute(read_sql(source.rejects_sql))
+    result.rejected_rows = con.execute("SELECT count(*) FROM _bad").fetchall()[0][0]
+    result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]
+    if result.rejected_rows:
+        _record_rejects(con, files)
+    if not result.limit.allows(result.rejected_rows, result.rows_in):
+        result.status = "rejected_over_threshold"
+        return
+    step(f"writing {source.target}", len(files) + 1, total_steps)
+    if source.name == "sends":
+        _write_sends(con, result)
+    else:
+        _write_orders(con, result)

@@ -1,0 +1,2 @@
+-- Add the rows of the file just read to the batch (columns matched by name).
+INSERT INTO _stage BY NAME SELECT * FROM _file;
