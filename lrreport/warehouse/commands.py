@@ -2,11 +2,7 @@
 
 import click
 
-
-@click.command()
-def status() -> None:
-    """What is loaded: row counts, date ranges, last load per source, rejects."""
-    raise click.ClickException("not built yet")
+from lrreport.warehouse.status import status_command as status  # noqa: F401 (registered by the CLI)
 
 
 @click.command()

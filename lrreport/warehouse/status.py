@@ -1,0 +1,187 @@
+"""What the warehouse holds: raw row counts and date ranges, last loads, rejects, extraction state."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+import click
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from lrreport.clikit import database_option
+from lrreport.config import Settings
+from lrreport.sqlfiles import read_sql
+from lrreport.warehouse.db import WarehouseError, connect
+
+# The column that dates each raw table's rows (the range `status` shows).
+DATE_COLUMNS = {
+    "sends": "sent_at",
+    "orders": "ordered_at",
+    "listrak_contacts": "subscribe_date",
+    "listrak_optouts": "opt_out_date",
+    "listrak_phone_lists": "create_date",
+}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def warehouse_status(settings: Settings) -> dict[str, Any]:
+    """Collect the status of the configured warehouse (read-only; the file must exist)."""
+    path = settings.database_path
+    if not path.exists():
+        raise WarehouseError(
+            f"no warehouse at {path} yet: load something first, e.g. `lrreport load sends FILE` or "
+            "`lrreport extract listrak`, or point --database / LRREPORT_DATABASE at an existing file"
+        )
+    con = connect(settings, read_only=True)
+    try:
+        tables = []
+        for (name,) in con.execute(read_sql("load/status_raw_tables")).fetchall():
+            date_col = DATE_COLUMNS.get(name)
+            bounds = f"min({_quote(date_col)}), max({_quote(date_col)})" if date_col else "NULL, NULL"
+            n, first, last, loaded = con.execute(
+                f"SELECT count(*), {bounds}, max(_loaded_at) FROM raw.{_quote(name)}"
+            ).fetchall()[0]
+            tables.append(
+                {
+                    "table": f"raw.{name}",
+                    "rows": n,
+                    "date_column": date_col,
+                    "first": first,
+                    "last": last,
+                    "last_loaded_at": loaded,
+                }
+            )
+        try:
+            last_loads = _rows(con, read_sql("load/status_last_loads"))
+            load_counts = _rows(con, read_sql("load/status_load_counts"))
+            rejects = _rows(con, read_sql("load/status_rejects"))
+            state = _rows(con, read_sql("load/status_extract_state"))
+        except duckdb.CatalogException as exc:
+            raise WarehouseError(f"{path} is not an lrreport warehouse (no meta tables): {exc}") from None
+    finally:
+        con.close()
+    return {
+        "database": str(path),
+        "tables": tables,
+        "last_loads": last_loads,
+        "load_counts": load_counts,
+        "rejects": rejects,
+        "extract_state": state,
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def status_json(status: dict[str, Any]) -> str:
+    """The status as JSON (timestamps ISO 8601 with their offset)."""
+    return json.dumps(status, default=_plain, indent=2)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_status(status: dict[str, Any], console: Console) -> None:
+    """The status as terminal tables."""
+    console.print(f"warehouse {status['database']} (times in UTC)")
+    t = Table(title="raw tables")
+    for col in ("table", "rows", "first", "last", "last loaded"):
+        t.add_column(col, justify="right" if col == "rows" else "left")
+    for row in status["tables"]:
+        t.add_row(
+            row["table"],
+            _fmt(row["rows"]),
+            _fmt(row["first"]),
+            _fmt(row["last"]),
+            _fmt(row["last_loaded_at"]),
+        )
+    console.print(t)
+    t = Table(title="last load per source")
+    for col in ("source", "status", "started", "seconds", "rows in", "loaded", "rejected"):
+        t.add_column(col)
+    for row in status["last_loads"]:
+        t.add_row(
+            row["source"],
+            row["status"],
+            _fmt(row["started_at"]),
+            _fmt(row["duration_s"]),
+            _fmt(row["rows_in"]),
+            _fmt(row["rows_loaded"]),
+            _fmt(row["rows_rejected"]),
+        )
+    if not status["last_loads"]:
+        t.add_row("(no loads yet)", "", "", "", "", "", "")
+    console.print(t)
+    for row in status["last_loads"]:
+        if row["status"] != "ok" and row["detail"]:
+            console.print(f"{row['source']} {row['status']}: {row['detail']}")
+    if status["rejects"]:
+        t = Table(title="rejects by source and reason")
+        for col in ("source", "column", "reason", "rejects", "last rejected"):
+            t.add_column(col)
+        for row in status["rejects"]:
+            t.add_row(
+                row["source"],
+                row["column_name"],
+                row["reason"],
+                _fmt(row["rejects"]),
+                _fmt(row["last_rejected_at"]),
+            )
+        console.print(t)
+    else:
+        console.print("no rejects")
+    if status["extract_state"]:
+        t = Table(title="extraction state")
+        for col in ("source", "key", "value", "updated"):
+            t.add_column(col)
+        for row in status["extract_state"]:
+            t.add_row(row["source"], row["key"], _fmt(row["value"]), _fmt(row["updated_at"]))
+        console.print(t)
+    else:
+        console.print("no extraction state yet")
+
+
+@click.command("status")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Terminal tables, or JSON for scripts.",
+)
+@database_option
+def status_command(settings: Settings, fmt: str) -> None:
+    """What is loaded: row counts, date ranges, last load per source, rejects, extraction state."""
+    try:
+        status = warehouse_status(settings)
+    except (WarehouseError, duckdb.Error) as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(status_json(status))
+    else:
+        print_status(status, Console(soft_wrap=True))
