@@ -1,0 +1,14 @@
+-- Grain: one row per business day, sender code, message type, HTTP status and error code of the
+-- attempts Listrak did not accept.
+-- Key: (day, sender_code_id, message_type, http_status, error_code).
+-- Purpose: the error breakdown: which errors, how often, for which messages.
+SELECT
+    sent_date AS day,
+    sender_code_id,
+    message_type,
+    http_status,
+    coalesce(error_code, 'HTTP ' || http_status) AS error_code,
+    count(*) AS attempts
+FROM marts.fct_sends
+WHERE NOT accepted
+GROUP BY ALL

@@ -1,0 +1,26 @@
+-- Attribution rows obey the rules: never a cancelled order, attributed revenue no more than the
+-- order's revenue, a post-send credit always names a send, an unmapped one never does, a credited
+-- send was accepted, went to the order's phone, is not about the same order, was sent at or
+-- before the order within the window of its rule, and matches the row's shell.
+SELECT a.order_id, a.rule, a.status, a.net_revenue, o.order_total, a.send_id, s.accepted,
+    s.phone_number AS send_phone, a.phone_number AS order_phone, s.sent_at, a.ordered_at
+FROM marts.fct_order_attribution AS a
+JOIN marts.fct_orders AS o ON o.order_id = a.order_id
+LEFT JOIN marts.fct_sends AS s ON s.send_id = a.send_id
+WHERE a.status = 'cancelled'
+    OR a.net_revenue > o.order_total OR a.net_revenue <> o.net_revenue
+    OR a.rule NOT IN ('link', 'post_send', 'unmapped')
+    OR (a.rule = 'post_send' AND a.send_id IS NULL)
+    OR (a.rule = 'unmapped' AND (a.send_id IS NOT NULL OR a.message_type IS NOT NULL))
+    OR (a.rule = 'link' AND a.message_type IS NULL)
+    OR (a.send_id IS NOT NULL AND (
+        s.send_id IS NULL
+        OR NOT s.accepted
+        OR s.phone_number IS DISTINCT FROM a.phone_number
+        OR s.order_id IS NOT DISTINCT FROM a.order_id
+        OR s.sent_at > a.ordered_at
+        OR s.sent_at <> a.sent_at
+        OR s.transactional_message_id <> a.transactional_message_id
+        OR (a.rule = 'link' AND a.ordered_at >= s.sent_at + getvariable('lr_click_window'))
+        OR (a.rule = 'post_send' AND a.ordered_at >= s.sent_at + getvariable('lr_view_window'))
+    ))
