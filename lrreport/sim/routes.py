@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 
@@ -224,7 +225,7 @@ class ListrakApi:
             match = route.pattern.match(path)
             if match:
                 if route.method == method:
-                    return route.handler, match.groupdict()
+                    return route.handler, {k: unquote(v) for k, v in match.groupdict().items()}
                 allowed.append(route.method)
         if allowed:
             return error_response(

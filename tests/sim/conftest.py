@@ -224,7 +224,7 @@ def fetch_token(running: RunningSimulator) -> str:
     return response.json()["access_token"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def api(sim: RunningSimulator) -> Iterator[httpx.Client]:
     """An httpx client on the session simulator's API base URL, with a valid token."""
     token = fetch_token(sim)
