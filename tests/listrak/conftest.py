@@ -77,8 +77,8 @@ def make_client(sim: RunningSimulator) -> Iterator[Callable[..., ListrakClient]]
 def settled_requests(sim: RunningSimulator) -> list:
     """The simulator's request log once the last answer has been logged (it logs after replying)."""
     seen = sim.requests
-    for _ in range(20):
-        time.sleep(0.02)
+    for _ in range(40):
+        time.sleep(0.1)
         now = sim.requests
         if len(now) == len(seen):
             return now
