@@ -1,0 +1,180 @@
+"""Open a report in real headless Chromium with the network blocked: did every chart draw?
+
+Used by the tests (ours, the notebooks', the lead's) and for the README screenshot. Every request
+other than the report file itself is recorded and aborted, so ``requests`` lists anything the page
+tried to fetch. Needs ``/usr/bin/chromium`` (``make browser``) and the ``playwright`` package;
+missing either is an error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = os.environ.get("LRREPORT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+)
+_PLOTS_JS = """() => {
+  const expected = document.querySelectorAll('.lrreport-plot, .plotly-graph-div').length;
+  const drawn = document.querySelectorAll('.js-plotly-plot').length;
+  const svgs = Array.from(document.querySelectorAll('.js-plotly-plot')).filter(
+      (el) => el.querySelector('.main-svg')).length;
+  const failed = document.querySelectorAll('.lrreport-plot-error').length;
+  return {expected, drawn, svgs, failed};
+}"""
+
+
+class BrowserMissing(RuntimeError):
+    """Chromium or playwright is not installed."""
+
+
+@dataclass
+class BrowserReport:
+    """What headless Chromium saw when it opened a report."""
+
+    url: str
+    title: str = ""
+    expected_plots: int = 0  # chart containers in the page
+    drawn_plots: int = 0  # containers plotly turned into charts (.js-plotly-plot)
+    plots_with_svg: int = 0  # charts with a rendered .main-svg
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # blocked requests other than the file
+    body_text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.console_errors
+            and not self.page_errors
+            and not self.requests
+            and self.drawn_plots == self.expected_plots
+            and self.plots_with_svg == self.expected_plots
+        )
+
+    def problems(self) -> list[str]:
+        out = [f"console error: {m}" for m in self.console_errors]
+        out += [f"page error: {m}" for m in self.page_errors]
+        out += [f"request left the page: {u}" for u in self.requests]
+        if self.drawn_plots != self.expected_plots or self.plots_with_svg != self.expected_plots:
+            out.append(
+                f"{self.expected_plots} chart(s) in the page, {self.drawn_plots} drawn, "
+                f"{self.plots_with_svg} with an SVG"
+            )
+        return out
+
+    def assert_ok(self, min_plots: int = 0) -> None:
+        """Raise AssertionError listing every problem (and too few charts, if ``min_plots``)."""
+        problems = self.problems()
+        if self.expected_plots < min_plots:
+            problems.append(f"expected at least {min_plots} chart(s), the page has {self.expected_plots}")
+        if problems:
+            raise AssertionError(f"{self.url}:\n  " + "\n  ".join(problems))
+
+
+def _launch(playwright: Any) -> Any:
+    if not Path(CHROMIUM).is_file() and not shutil.which(CHROMIUM):
+        raise BrowserMissing(f"Chromium not found at {CHROMIUM}: install it (make browser)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True)
+
+
+def _sync_playwright() -> Any:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a test dependency
+        raise BrowserMissing("the playwright package is missing: pip install 'lrreport[test]'") from exc
+    return sync_playwright()
+
+
+def _open(page: Any, html_path: Path, report: BrowserReport, timeout_s: float) -> None:
+    own = html_path.resolve().as_uri()
+
+    def route(r: Any) -> None:
+        if r.request.url.split("#", 1)[0] == own:
+            r.continue_()
+        else:
+            report.requests.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: report.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: report.page_errors.append(str(e)))
+    page.goto(own, wait_until="load", timeout=timeout_s * 1000)
+    # on playwright's TimeoutError the report says what was drawn so far
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            "() => { const s = (" + _PLOTS_JS + ")(); return s.failed > 0 || s.svgs >= s.expected; }",
+            timeout=timeout_s * 1000,
+        )
+    page.wait_for_timeout(200)  # late console errors from the last draw
+
+
+def check_report(
+    html_path: str | os.PathLike[str], *, timeout_s: float = 30.0, width: int = 1280, height: int = 900
+) -> BrowserReport:
+    """Open ``html_path`` from file:// in headless Chromium with all other requests blocked."""
+    path = Path(html_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no report at {path}")
+    report = BrowserReport(url=path.resolve().as_uri())
+    with _sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, service_workers="block"
+            )
+            page = context.new_page()
+            _open(page, path, report, timeout_s)
+            stats = page.evaluate(_PLOTS_JS)
+            report.expected_plots = int(stats["expected"])
+            report.drawn_plots = int(stats["drawn"])
+            report.plots_with_svg = int(stats["svgs"])
+            report.title = page.title()
+            report.body_text = page.inner_text("body")
+            context.close()
+        finally:
+            browser.close()
+    return report
+
+
+def screenshot(
+    html_path: str | os.PathLike[str],
+    png_path: str | os.PathLike[str],
+    *,
+    width: int = 1280,
+    height: int = 900,
+    full_page: bool = True,
+    timeout_s: float = 30.0,
+) -> BrowserReport:
+    """Save a PNG of the report as Chromium draws it (network blocked); returns what it saw."""
+    path = Path(html_path)
+    out = Path(png_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    report = BrowserReport(url=path.resolve().as_uri())
+    with _sync_playwright() as p:
+        browser = _launch(p)
+        try:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, service_workers="block"
+            )
+            page = context.new_page()
+            _open(page, path, report, timeout_s)
+            stats = page.evaluate(_PLOTS_JS)
+            report.expected_plots = int(stats["expected"])
+            report.drawn_plots = int(stats["drawn"])
+            report.plots_with_svg = int(stats["svgs"])
+            report.title = page.title()
+            page.screenshot(path=str(out), full_page=full_page)
+            context.close()
+        finally:
+            browser.close()
+    return report
