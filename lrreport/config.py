@@ -150,7 +150,7 @@ class SenderSettings:
 @dataclass(frozen=True)
 class ReportSettings:
     output_dir: str = "reports"
-    kernel: str = "python3"
+    kernel: str = "lrreport"  # kernelspec for papermill; "lrreport" is installed for this Python on first use
     cell_timeout_s: int = 600
     run_timeout_s: int = 1800
     latency_target_s: int = 60  # timeliness target drawn on the overview
