@@ -52,3 +52,56 @@ def serve(
         token_ttl_s=token_ttl,
         fault_spec=fault_spec,
     )
+
+
+@sim.command("generate")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the synthetic merchant.")
+@click.option("--days", default=60, show_default=True, type=click.IntRange(1), help="Days of history.")
+@click.option("--orders-per-day", default=250, show_default=True, type=click.IntRange(0), help="Orders/day.")
+@click.option("--sends", default=None, type=click.IntRange(0), help="Target send-log rows (sets orders/day).")
+@click.option("--contacts", default=30_000, show_default=True, type=click.IntRange(100), help="Contacts.")
+@click.option("--sender-codes", default=1, show_default=True, type=click.IntRange(1, 4), help="Sender codes.")
+@click.option(
+    "--format", "fmt", default="csv", show_default=True, type=click.Choice(["csv", "jsonl", "parquet"])
+)
+@click.option("--gzip", "compress", is_flag=True, help="Gzip csv/jsonl files.")
+@click.option(
+    "--end-date", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day [today UTC]."
+)
+def generate(
+    out_dir: str,
+    seed: int,
+    days: int,
+    orders_per_day: int,
+    sends: int | None,
+    contacts: int,
+    sender_codes: int,
+    fmt: str,
+    compress: bool,
+    end_date: object,
+) -> None:
+    """Write the simulator merchant's send log and orders file (same seed: same merchant, same files)."""
+    import time
+    from datetime import datetime
+
+    from lrreport.sim.files import write_merchant_files
+    from lrreport.sim.generator import MerchantSpec
+
+    if compress and fmt == "parquet":
+        raise click.UsageError("--gzip applies to csv and jsonl; parquet files are compressed already")
+    spec = MerchantSpec(
+        seed=seed,
+        end_date=end_date.date() if isinstance(end_date, datetime) else None,
+        days=days,
+        contacts=contacts,
+        orders_per_day=orders_per_day,
+        sender_codes=sender_codes,
+        sends=sends,
+    )
+    started = time.perf_counter()
+    files = write_merchant_files(spec, out_dir, fmt=fmt, compress=compress)
+    took = time.perf_counter() - started
+    click.echo(f"send log: {files.sends} ({files.send_rows:,} rows)")
+    click.echo(f"orders:   {files.orders} ({files.order_rows:,} rows)")
+    click.echo(f"merchant seed {seed}, {days} days ending {spec.resolved_end_date()}; {took:.1f}s")

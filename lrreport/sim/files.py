@@ -71,11 +71,11 @@ FORMATS = ("csv", "jsonl", "parquet")
 # Message types by shell position (SHELL_NAMES order).
 OC, SC, SU, DC, PAY, MEMB, BOPIS, OFD, LOYAL = range(9)
 # Average send-log rows per order at the default mix; turns MerchantSpec.sends into orders per day.
-SENDS_PER_ORDER = 3.15
+SENDS_PER_ORDER = 3.4
 
 # Where an order's phone comes from.
 K_CONTACT, K_OUTSIDER, K_MALFORMED, K_BANNED, K_NONE = range(5)
-_KIND_P = (0.76, 0.082, 0.012, 0.006, 0.14)
+_KIND_P = (0.79, 0.052, 0.012, 0.006, 0.14)
 # Order traffic sources: (utm_source, utm_medium, utm_campaign, utm_content) or None for no UTM.
 S_DIRECT, S_SMS_LINK, S_SMS_UNMAPPED, S_EMAIL, S_CPC, S_SOCIAL, S_ORGANIC, S_DIRECT_URL = range(8)
 _SOURCE_P = (0.25, 0.0, 0.005, 0.2, 0.22, 0.1, 0.105, 0.12)
@@ -446,7 +446,7 @@ class _Simulation:
         """Contacts subscribed before ``t``; most orders avoid those who have opted out since."""
         k = np.maximum(np.searchsorted(sender.sub_ms, t, side="right"), 1)
         idx = (rng.random(len(t)) * k).astype(np.int64)
-        retry = (sender.unsub_ms[idx] <= t) & (rng.random(len(t)) < 0.85)
+        retry = (sender.unsub_ms[idx] <= t) & (rng.random(len(t)) < 0.92)
         idx2 = (rng.random(len(t)) * k).astype(np.int64)
         return np.where(retry, idx2, idx)
 
