@@ -86,19 +86,34 @@ def _label(value: object) -> str:
     return html.escape("(none)" if missing else str(value))
 
 
-def daily_volume(df: pd.DataFrame, value: str = "attempts", title: str | None = None) -> go.Figure | None:
-    """Stacked daily bars per message type; ``df`` has ``day``, ``message_type`` and ``value``."""
+def daily_stack(
+    df: pd.DataFrame, category: str, value: str, title: str, value_label: str | None = None
+) -> go.Figure | None:
+    """Stacked daily bars of ``value`` per ``category``; ``df`` has ``day``, ``category``, ``value``."""
     if _empty(df, value):
         return None
-    fig = _figure(title or f"Daily {value.replace('_', ' ')} by message type", barmode="stack")
-    for i, (mtype, part) in enumerate(df.groupby("message_type", sort=True, dropna=False)):
+    fig = _figure(title, barmode="stack")
+    for i, (key, part) in enumerate(df.groupby(category, sort=True, dropna=False)):
         fig.add_bar(
-            x=part["day"], y=part[value], name=_label(mtype), marker_color=_colour(i),
+            x=part["day"], y=part[value], name=_label(key), marker_color=_colour(i),
             hovertemplate="%{x|%a %d %b}: %{y:,}<extra>%{fullData.name}</extra>",
         )
-    fig.update_yaxes(title_text=value.replace("_", " "), tickformat="~s")
+    fig.update_yaxes(title_text=value_label or value.replace("_", " "), tickformat="~s")
     fig.update_xaxes(tickformat="%d %b")
     return fig
+
+
+def daily_volume(df: pd.DataFrame, value: str = "attempts", title: str | None = None) -> go.Figure | None:
+    """Stacked daily bars per message type; ``df`` has ``day``, ``message_type`` and ``value``."""
+    title = title or f"Daily {value.replace('_', ' ')} by message type"
+    return daily_stack(df, "message_type", value, title)
+
+
+def errors_over_time(
+    df: pd.DataFrame, title: str = "Failed attempts per day by error code"
+) -> go.Figure | None:
+    """Stacked daily bars per error code; ``df`` has ``day``, ``error_code``, ``attempts``."""
+    return daily_stack(df, "error_code", "attempts", title, "failed attempts")
 
 
 def error_codes(df: pd.DataFrame, title: str = "Errors by code") -> go.Figure | None:
@@ -174,17 +189,7 @@ def revenue_by_type(df: pd.DataFrame, currency: str = "USD", title: str | None =
 
 def optouts_by_reason(df: pd.DataFrame, title: str = "Opt-outs by reason") -> go.Figure | None:
     """Daily opt-outs stacked by reason; ``df`` has ``day``, ``reason``, ``optouts``."""
-    if _empty(df, "optouts"):
-        return None
-    fig = _figure(title, barmode="stack")
-    for i, (reason, part) in enumerate(df.groupby("reason", sort=True, dropna=False)):
-        fig.add_bar(
-            x=part["day"], y=part["optouts"], name=_label(reason), marker_color=_colour(i),
-            hovertemplate="%{x|%a %d %b}: %{y:,}<extra>%{fullData.name}</extra>",
-        )
-    fig.update_yaxes(title_text="opt-outs")
-    fig.update_xaxes(tickformat="%d %b")
-    return fig
+    return daily_stack(df, "reason", "optouts", title, "opt-outs")
 
 
 def hour_weekday_heatmap(
@@ -198,15 +203,15 @@ def hour_weekday_heatmap(
         .reindex(index=range(1, 8), columns=range(24))
         .fillna(0)
     )
-    zone = f" ({timezone})" if timezone else ""
-    fig = _figure(title or f"Sends by hour and weekday{zone}", height=340)
+    fig = _figure(title or "Sends by hour and weekday", height=340)
     fig.add_heatmap(
         z=grid.values, x=[f"{h:02d}" for h in range(24)], y=list(WEEKDAYS), colorscale=SEQUENTIAL,
         colorbar=dict(title=dict(text=value), thickness=10),
         hovertemplate="%{y} %{x}:00: %{z:,}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed", rangemode="normal")
-    fig.update_xaxes(title_text="hour of day", tickmode="linear", dtick=3)
+    zone = f" ({timezone})" if timezone else ""
+    fig.update_xaxes(title_text=f"hour of day{zone}", tickmode="linear", dtick=3)
     return fig
 
 

@@ -72,6 +72,8 @@ def kpi_totals(
     from lrreport.warehouse.metrics import kpis
 
     frame = kpis(con, settings, start, end, by=None, sender_code_id=sender_code_id)
-    total = frame[frame["group"] == "total"]
-    row = (total if not total.empty else frame.tail(1)).iloc[0].to_dict()
+    total = frame[frame["group"] == "total"] if "group" in frame else frame
+    if total.empty:
+        return {}
+    row = total.iloc[0].to_dict()
     return {k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for k, v in row.items()}

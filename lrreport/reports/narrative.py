@@ -249,3 +249,81 @@ def no_data_note(start: dt.date, end: dt.date, data_as_of: Any, timezone: str) -
         f"The latest data in the warehouse is from {latest}."
     )
     return f"No data in this period ({describe_period(start, end)}). {reach}"
+
+
+# ---------------------------------------------------------------------------------------------- content
+
+
+def segment_causes(template: str, encoding: str, max_characters: int | None = None) -> str:
+    """Why a template costs more than one plain segment: the non-GSM characters that make it UCS-2,
+    the GSM extension characters that count double, and its length against the one-segment limit."""
+    from lrreport.sms import GSM7_BASIC, GSM7_EXTENSION
+
+    text = template or ""
+    outside = sorted({ch for ch in text if ch not in GSM7_BASIC and ch not in GSM7_EXTENSION})
+    doubled = sorted({ch for ch in text if ch in GSM7_EXTENSION})
+    parts = []
+    if outside:
+        shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in outside[:8])
+        parts.append(f"UCS-2 because of {shown}" + (" ..." if len(outside) > 8 else ""))
+    elif encoding == "UCS-2":
+        parts.append("UCS-2 (the characters differ between sends)")
+    if doubled and not outside:
+        parts.append("extension characters counted twice: " + " ".join(doubled))
+    if max_characters:
+        limit = 70 if encoding == "UCS-2" else 160
+        if max_characters > limit:
+            parts.append(f"up to {max_characters:,} characters (one segment holds {limit})")
+    return "; ".join(parts) or "\u2014"
+
+
+# ---------------------------------------------------------------------------------------------- definitions
+
+
+def definitions(settings: Any, timezone: str, latency_target_s: float | None = None) -> HtmlFragment:
+    """Every metric of the reports in plain words, with the windows and the time zone actually used."""
+    attribution = settings.attribution
+    business_tz = settings.business.timezone
+    target = latency_target_s if latency_target_s is not None else settings.reports.latency_target_s
+    entries = [
+        ("Send attempt", "One call to Listrak's Send Transactional Message, whatever the answer."),
+        ("Accepted", "An attempt Listrak answered with HTTP 201 (it took the message for delivery)."),
+        ("Acceptance rate", "Accepted sends / send attempts."),
+        ("Error code", "Listrak's error (e.g. ERROR_PHONE_NUMBER_NOT_SUBSCRIBED) for an attempt that "
+                       "was not accepted; the HTTP status when there was none."),
+        ("Unique recipients", "Distinct phone numbers with at least one accepted send."),
+        ("Segments", "Billable SMS segments of accepted sends: GSM-7 holds 160 characters in one "
+                     "segment and 153 per segment when split; any other character makes the message "
+                     "UCS-2 (70, then 67); each link counts as its 22-character short form."),
+        ("Timeliness (p50 / p90 / p99)", "Seconds from the order event (placed, shipped, delivered) to "
+                                         "the first accepted send of the matching message: half, 90% "
+                                         f"and 99% of messages went out within that time. Target: "
+                                         f"{target:g} s."),
+        ("Coverage", "Share of orders with a phone number whose event falls in the period that got an "
+                     "accepted send of the matching message at all."),
+        ("Link revenue", f"Orders whose UTM tags say utm_source={attribution.utm_source} and "
+                         f"utm_medium={attribution.utm_medium} and whose campaign names a message, "
+                         f"credited to the latest accepted send of it to the buyer within "
+                         f"{attribution.click_window_days} days before the order."),
+        ("Post-send revenue", "Other orders by a phone that got an accepted send within "
+                              f"{attribution.view_window_hours} hours before the order, credited to the "
+                              "latest such send."),
+        ("Attributed revenue", "Link + post-send revenue at net value (refunds deducted); cancelled "
+                               "orders and the order a message was about never count."),
+        ("Revenue per accepted send", "Attributed revenue / accepted sends."),
+        ("Opt-out rate", f"Opt-outs within {attribution.optout_window_hours} hours after an accepted "
+                         "send to the same phone / accepted sends."),
+        ("Unmapped", "SMS-tagged orders whose campaign names no message shell (map them with "
+                     "[attribution] campaign_map)."),
+        ("Time zone", f"Days are calendar days in {business_tz} (the business time zone): sends are "
+                      "dated by when they were sent, revenue by when the order was placed. Times "
+                      f"are shown in {timezone}."),
+    ]
+    items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>" for term, text in entries)
+    style = (
+        "<style>.lr-defs{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem;"
+        "font-size:.9rem;max-width:52rem}.lr-defs dt{font-weight:600}.lr-defs dd{margin:0}"
+        "@media (max-width:36rem){.lr-defs{grid-template-columns:1fr}.lr-defs dd{margin-bottom:.4rem}}"
+        "</style>"
+    )
+    return fragment(f'{style}<dl class="lr-defs">{items}</dl>', "definitions")

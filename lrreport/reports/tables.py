@@ -19,7 +19,7 @@ import phonenumbers
 
 BULLET = "\u2022"
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "\u20ac", "GBP": "\u00a3"}
-Kind = Literal["count", "rate", "money", "money_cents", "seconds"]
+Kind = Literal["count", "decimal", "rate", "money", "money_cents", "seconds"]
 
 
 class HtmlFragment(str):
@@ -109,6 +109,8 @@ def format_value(value: object, kind: Kind = "count", currency: str = "USD") -> 
         return f"{sign}{symbol}{abs(number):,.{digits}f}"
     if kind == "seconds":
         return f"{number:,.1f} s"
+    if kind == "decimal":
+        return f"{number:,.2f}"
     return f"{number:,.0f}"
 
 
@@ -133,6 +135,22 @@ OVERVIEW_TILES: tuple[Tile, ...] = (
          "Attributed revenue / accepted sends."),
     Tile("optout_rate", "Opt-out rate (24 h)", "rate", "down",
          "Opt-outs within 24 h of an accepted send / accepted sends."),
+)
+
+CONTENT_TILES: tuple[Tile, ...] = (
+    Tile("accepted_sends", "Accepted sends", "count"),
+    Tile("segments_per_send", "Segments per send", "decimal", "down"),
+    Tile("multi_segment_share", "Multi-segment", "rate", "down", "Share of accepted sends over one segment."),
+    Tile("ucs2_share", "UCS-2", "rate", "down", "Share of accepted sends encoded as UCS-2."),
+    Tile("link_share", "With a link", "rate", None, "Share of accepted sends carrying a link."),
+)
+
+NO_PHONE_TILES: tuple[Tile, ...] = (
+    Tile("orders", "Orders (not cancelled)", "count"),
+    Tile("orders_without_phone", "Without a phone number", "count"),
+    Tile("share_without_phone", "Share without phone", "rate", "down"),
+    Tile("revenue_without_phone", "Their revenue", "money"),
+    Tile("credited_by_link", "Credited by a link anyway", "count"),
 )
 
 
@@ -265,6 +283,8 @@ def html_table(
     phone_columns: Iterable[str] | None = None,
     labels: Mapping[str, str] | None = None,
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
+    kinds: Mapping[str, Kind] | None = None,
+    currency: str = "USD",
     text_columns: Iterable[str] = ("message_content", "template", "example"),
     caption: str | None = None,
     max_rows: int = 50,
@@ -274,7 +294,8 @@ def html_table(
     """``df`` as an escaped HTML table (phones masked unless told otherwise, at most ``max_rows`` rows).
 
     Timestamps show in ``timezone`` with the zone's abbreviation; ``formatters`` map a column to a
-    function returning its display text (escaped afterwards like everything else).
+    function returning its display text (escaped afterwards like everything else); ``kinds`` map a
+    column to a tile format (``{"coverage": "rate", "net_revenue": "money_cents"}``).
     """
     if df is None or df.empty:
         return note(empty_note)
@@ -283,10 +304,15 @@ def html_table(
     phones = set(phone_columns)
     labels = dict(labels or {})
     formatters = dict(formatters or {})
+    for column, kind in (kinds or {}).items():
+        formatters.setdefault(column, lambda v, k=kind: format_value(v, k, currency))
     texts = set(text_columns)
     zone = ZoneInfo(timezone) if timezone else None
     shown = df.head(max_rows)
-    numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(df[c]) and c not in formatters}
+    numeric = {
+        c for c in shown.columns
+        if pd.api.types.is_numeric_dtype(df[c]) and (c not in formatters or c in (kinds or {}))
+    }
     head = "".join(
         f'<th scope="col" class="{"lr-num" if c in numeric else ""}">'
         f"{esc(labels.get(c, c.replace('_', ' ')))}</th>"
@@ -297,7 +323,7 @@ def html_table(
         cells = []
         for column, value in zip(shown.columns, record, strict=True):
             if column in formatters and not _missing(value):
-                text, numeric = formatters[column](value), False
+                text, numeric = formatters[column](value), column in (kinds or {})
             elif column in phones and mask_phone_numbers:
                 text, numeric = mask_phone(value), False
             else:
