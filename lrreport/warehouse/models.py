@@ -250,11 +250,10 @@ def settings_tables(settings: Settings) -> dict[str, pa.Table]:
     }
 
 
-def prepare_session(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def prepare_session(con: duckdb.DuckDBPyConnection, settings: Settings, root: Path | None = None) -> None:
     """Variables, macros and settings tables the models need (inside the caller's transaction)."""
     set_variables(con, settings)
-    root = queries_dir() / "macros"
-    for path in sorted(root.glob("*.sql")):
+    for path in sorted(((root or queries_dir()) / "macros").glob("*.sql")):
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
@@ -288,6 +287,7 @@ def run_models(
     names: Iterable[str],
     models: dict[str, Model],
     show_progress: bool = False,
+    root: Path | None = None,
 ) -> dict[str, float]:
     """Create each model in one transaction on ``con``; on failure roll back and raise ModelError."""
     names = list(names)
@@ -295,7 +295,7 @@ def run_models(
     progress = _progress(len(names), show_progress)
     con.execute("BEGIN TRANSACTION")
     try:
-        prepare_session(con, settings)
+        prepare_session(con, settings, root)
         for schema in LAYERS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         for name in names:
@@ -335,16 +335,18 @@ def build(
     run_tests: bool = True,
     con: duckdb.DuckDBPyConnection | None = None,
     show_progress: bool | None = None,
+    root: Path | None = None,
 ) -> BuildResult:
     """Build the models (all, or ``select``: ``NAME`` / ``NAME+``) then run the data tests.
 
     The models are created in one transaction, so a failing model leaves the previous build in
-    place. Data tests run after the commit; their result is in ``BuildResult.tests``.
+    place. Data tests run after the commit; their result is in ``BuildResult.tests``. ``root``
+    points at another ``queries/`` folder (tests use it).
     """
     from lrreport.warehouse.datatests import run_data_tests
 
     validate_settings(settings)
-    models = discover_models()
+    models = discover_models(root)
     names = select_models(models, select)
     if show_progress is None:
         show_progress = sys.stdout.isatty()
@@ -352,7 +354,7 @@ def build(
     con = con or connect(settings)
     try:
         started = time.perf_counter()
-        timings = run_models(con, settings, names, models, show_progress=show_progress)
+        timings = run_models(con, settings, names, models, show_progress=show_progress, root=root)
         seconds = time.perf_counter() - started
         tests = run_data_tests(con, settings) if run_tests else None
         rows = {

@@ -36,10 +36,10 @@ SELECT
         nullif(regexp_extract(c.message_content, getvariable('lr_order_id_regex'), 1), '')
     ) AS order_id,
     c.message_content,
-    length(c.content_as_sent) AS characters,
+    CAST(length(c.content_as_sent) AS INTEGER) AS characters,
     macros.sms_encoding(c.gsm7) AS encoding,
-    c.units AS segment_units,
-    macros.sms_segments(c.units, c.gsm7) AS segments,
+    CAST(c.units AS INTEGER) AS segment_units,
+    CAST(macros.sms_segments(c.units, c.gsm7) AS INTEGER) AS segments,
     c.has_link,
     c.latency_ms,
     c._load_id,

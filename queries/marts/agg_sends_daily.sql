@@ -12,7 +12,7 @@ SELECT
     count(*) FILTER (WHERE NOT accepted) AS failed,
     count(*) FILTER (WHERE accepted) / count(*) AS acceptance_rate,
     count(DISTINCT phone_number) FILTER (WHERE accepted) AS unique_recipients,
-    coalesce(sum(segments) FILTER (WHERE accepted), 0) AS segments,
+    CAST(coalesce(sum(segments) FILTER (WHERE accepted), 0) AS BIGINT) AS segments,
     count(*) FILTER (WHERE accepted AND segments > 1) AS multi_segment_sends,
     count(*) FILTER (WHERE accepted AND encoding = 'UCS-2') AS ucs2_sends,
     count(*) FILTER (WHERE accepted AND has_link) AS link_sends,

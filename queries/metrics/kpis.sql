@@ -29,7 +29,7 @@ send_kpis AS (
         count(*) AS attempts,
         count(*) FILTER (WHERE accepted) AS accepted,
         count(DISTINCT phone_number) FILTER (WHERE accepted) AS unique_recipients,
-        coalesce(sum(segments) FILTER (WHERE accepted), 0) AS segments,
+        CAST(coalesce(sum(segments) FILTER (WHERE accepted), 0) AS BIGINT) AS segments,
         count(*) FILTER (WHERE accepted AND segments > 1) AS multi_segment_sends,
         count(*) FILTER (WHERE accepted AND encoding = 'UCS-2') AS ucs2_sends
     FROM sends
