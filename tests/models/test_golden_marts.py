@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-worked expected rows read best one per line)
 """Every mart value on the golden dataset (tests/models/golden_data.py), worked out by hand.
 
 Dates are business dates in America/New_York (UTC-5 in January); OC/SC/DC/LP/PD are the message
