@@ -30,8 +30,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
+    from lrreport.demo import demo
     from lrreport.extract.commands import extract, load
-    from lrreport.reports.commands import demo, lab, report, schedule
+    from lrreport.reports.commands import lab, report, schedule
     from lrreport.sim.commands import sim
     from lrreport.warehouse.commands import build, metrics, status, test
 

@@ -1,0 +1,132 @@
+"""``lrreport demo``: the whole pipeline on a simulated merchant, offline, in one command.
+
+It generates the demo merchant, serves it with the Listrak simulator on 127.0.0.1, extracts from it
+over real HTTP exactly as from Listrak, loads the merchant's send log and orders files, builds the
+models with their data tests, and renders the overview report. Running it again is safe: loads are
+idempotent and the extraction is incremental.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from lrreport.config import Credentials, Secret, Settings
+from lrreport.extract.listrak import ExtractResult, extract_listrak
+from lrreport.extract.loading import LoadResult, load_files
+from lrreport.sim.files import MerchantFiles, write_merchant_files
+from lrreport.sim.generator import MerchantSpec, demo_spec, generate_merchant
+from lrreport.sim.server import run_simulator
+from lrreport.warehouse.models import BuildResult, build
+
+Step = Callable[[str], None]
+
+
+class DemoError(Exception):
+    """A stage of the demo pipeline did not finish cleanly."""
+
+
+@dataclass(frozen=True)
+class DemoWarehouse:
+    """A warehouse filled from the simulated merchant, with what each stage did."""
+
+    settings: Settings
+    spec: MerchantSpec
+    end_date: date
+    files: MerchantFiles
+    extract: ExtractResult
+    sends: LoadResult
+    orders: LoadResult
+    build: BuildResult
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def build_demo_warehouse(
+    settings: Settings, workdir: Path, spec: MerchantSpec | None = None, step: Step = _quiet
+) -> DemoWarehouse:
+    """Fill ``settings``' warehouse from the simulated merchant ``spec`` (default: the demo sizes).
+
+    The merchant's files are written under ``workdir``; the Listrak data travels over HTTP from a
+    simulator on a free loopback port, which is stopped before this returns.
+    """
+    spec = spec or demo_spec()
+    step(f"generating the demo merchant ({spec.days} days, {spec.contacts:,} contacts)")
+    merchant = generate_merchant(spec)
+    files = write_merchant_files(spec, Path(workdir) / "files", progress=False)
+
+    with run_simulator(merchant) as sim:
+        step(f"extracting from the Listrak simulator at {sim.api_base_url}")
+        listrak = replace(settings.listrak, token_url=sim.token_url, api_base_url=sim.api_base_url)
+        credentials = Credentials(sim.client_id, Secret(sim.client_secret))
+        extracted = extract_listrak(replace(settings, listrak=listrak), credentials)
+
+    step(f"loading the send log ({files.send_rows:,} rows) and orders ({files.order_rows:,} rows)")
+    sends = load_files(settings, "sends", [str(files.sends)])
+    orders = load_files(settings, "orders", [str(files.orders)])
+    if not (sends.ok and orders.ok):
+        raise DemoError(f"demo files were rejected: sends {sends.status}, orders {orders.status}")
+
+    step("building the SQL models and running their data tests")
+    built = build(settings, show_progress=False)
+    if not built.ok:
+        raise DemoError("data tests failed on the demo data:\n" + built.tests.report())
+    return DemoWarehouse(
+        settings, spec, spec.resolved_end_date(), files, extracted, sends, orders, built
+    )
+
+
+@click.command()
+@click.option(
+    "--dir",
+    "workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo"),
+    show_default=True,
+    help="Folder for the demo's warehouse, files and reports.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the simulated merchant.")
+@click.option("--days", type=click.IntRange(7, 730), default=60, show_default=True, help="Days of history.")
+@click.pass_context
+def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
+    """Everything on built-in demo data: simulate, extract, load, build, render the overview."""
+    from lrreport.clikit import settings_from
+    from lrreport.reports.runner import ReportFailed, run_report
+
+    started = time.perf_counter()
+    stages = 5
+
+    def step(message: str) -> None:
+        step.n += 1  # type: ignore[attr-defined]
+        elapsed = time.perf_counter() - started
+        click.echo(f"[{step.n}/{stages}] {message}  ({elapsed:.1f}s)")  # type: ignore[attr-defined]
+
+    step.n = 0  # type: ignore[attr-defined]
+    workdir.mkdir(parents=True, exist_ok=True)
+    base = settings_from(ctx)
+    settings = replace(
+        base.with_database(workdir / "lrreport.duckdb"),
+        reports=replace(base.reports, output_dir=str(workdir / "reports")),
+    )
+    spec = replace(demo_spec(seed=seed), days=days)
+    try:
+        warehouse = build_demo_warehouse(settings, workdir, spec, step)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    end = warehouse.end_date
+    start = end - timedelta(days=29)
+    step(f"rendering the overview report for {start} to {end}")
+    try:
+        result = run_report(settings, "overview", {"start_date": start.isoformat(), "end_date": end.isoformat()})
+    except ReportFailed as exc:
+        raise click.ClickException(f"the overview report failed: {exc}") from None
+    click.echo(f"done in {time.perf_counter() - started:.1f}s")
+    click.echo(f"warehouse: {settings.database_path}")
+    click.echo(f"report:    {result.html}")

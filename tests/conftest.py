@@ -1,0 +1,60 @@
+"""Fixtures shared across test areas: one real demo warehouse per test run.
+
+The warehouse is built by the real pipeline (simulated merchant -> Listrak simulator over HTTP ->
+extraction, file loads -> models), once per run even under pytest-xdist: the first worker builds it
+under a file lock in the run's shared temp folder, the others reuse it. Tests that write to a
+warehouse must copy it (``demo_warehouse_copy``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from lrreport.config import Settings, load_settings
+from lrreport.sim.generator import MerchantSpec
+
+# Smaller than the demo so the suite stays quick, with every feature of the story present.
+TEST_SPEC = MerchantSpec(seed=11, end_date=date(2026, 11, 15), days=28, contacts=6_000, orders_per_day=150)
+
+
+@dataclass(frozen=True)
+class BuiltWarehouse:
+    """Where the shared warehouse is and what the spec behind it was."""
+
+    database: Path
+    files_dir: Path
+    spec: MerchantSpec
+
+    def settings(self, database: Path | None = None) -> Settings:
+        return load_settings(env={}).with_database(database or self.database)
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """The shared, read-only warehouse built from TEST_SPEC by the real pipeline."""
+    from lrreport.demo import build_demo_warehouse
+
+    shared = tmp_path_factory.getbasetemp().parent / "demo-warehouse"
+    shared.mkdir(exist_ok=True)
+    done = shared / "built.json"
+    with FileLock(str(shared / "build.lock")):
+        if not done.exists():
+            settings = load_settings(env={}).with_database(shared / "warehouse.duckdb")
+            build_demo_warehouse(settings, shared, TEST_SPEC)
+            done.write_text(json.dumps({"database": str(settings.database_path)}))
+    return BuiltWarehouse(shared / "warehouse.duckdb", shared / "files", TEST_SPEC)
+
+
+@pytest.fixture
+def demo_warehouse_copy(demo_warehouse: BuiltWarehouse, tmp_path: Path) -> BuiltWarehouse:
+    """A private, writable copy of the shared warehouse."""
+    target = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_warehouse.database, target)
+    return BuiltWarehouse(target, demo_warehouse.files_dir, demo_warehouse.spec)
