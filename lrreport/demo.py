@@ -124,7 +124,8 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
     start = end - timedelta(days=29)
     step(f"rendering the overview report for {start} to {end}")
     try:
-        result = run_report(settings, "overview", {"start_date": start.isoformat(), "end_date": end.isoformat()})
+        params = {"start_date": start.isoformat(), "end_date": end.isoformat()}
+        result = run_report(settings, "overview", params)
     except ReportFailed as exc:
         raise click.ClickException(f"the overview report failed: {exc}") from None
     click.echo(f"done in {time.perf_counter() - started:.1f}s")
