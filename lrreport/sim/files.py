@@ -70,8 +70,11 @@ FORMATS = ("csv", "jsonl", "parquet")
 
 # Message types by shell position (SHELL_NAMES order).
 OC, SC, SU, DC, PAY, MEMB, BOPIS, OFD, LOYAL = range(9)
+# Orders are simulated from this many days before the window, so its first days already carry the
+# shipping and delivery messages of earlier orders (only rows inside the window are written).
+WARMUP_DAYS = 8
 # Average send-log rows per order at the default mix; turns MerchantSpec.sends into orders per day.
-SENDS_PER_ORDER = 3.4
+SENDS_PER_ORDER = 3.5
 
 # Where an order's phone comes from.
 K_CONTACT, K_OUTSIDER, K_MALFORMED, K_BANNED, K_NONE = range(5)
@@ -243,7 +246,7 @@ def write_merchant_files(
     sends_path, orders_path = out / f"sends{suffix}", out / f"orders{suffix}"
     with _Writer(sends_path, fmt, compress) as sends_w, _Writer(orders_path, fmt, compress) as orders_w:
         sim = _Simulation(story)
-        for _ in _with_progress(sim.days(), spec.days, show):
+        for _ in _with_progress(sim.days(), spec.days + WARMUP_DAYS, show):
             if sim.buffered_rows >= chunk_rows:
                 sends, orders = sim.flush()
                 sends_w.write(sends)
@@ -374,7 +377,7 @@ class _Simulation:
 
     def days(self) -> Any:
         """Generate each day in turn (yielding its index); rows accumulate until ``flush``."""
-        for d in range(self.spec.days):
+        for d in range(-WARMUP_DAYS, self.spec.days):
             for sender in self.story.senders:
                 self._day(sender, d)
             yield d
@@ -397,7 +400,7 @@ class _Simulation:
     # -- one day of one sender code
     def _day(self, sender: SenderStory, d: int) -> None:
         seed = self.spec.seed
-        rng = np.random.default_rng([seed, 2, sender.index, d])
+        rng = np.random.default_rng([seed, 2, sender.index, d + WARMUP_DAYS])
         day_start = self.start + d * MS_DAY
         day_date = datetime.fromtimestamp(day_start / 1000, UTC).date()
         offset = datetime(day_date.year, day_date.month, day_date.day, 12, tzinfo=self.tz).utcoffset()
@@ -428,7 +431,7 @@ class _Simulation:
         round_no = 0
         while len(orders):
             orders = orders.take(np.argsort(orders.t, kind="stable"))
-            rrng = np.random.default_rng([seed, 3, sender.index, d, round_no])
+            rrng = np.random.default_rng([seed, 3, sender.index, d + WARMUP_DAYS, round_no])
             followups = self._round(rrng, sender, d, orders)
             same_day = (followups.t - self.start) // MS_DAY == d
             self._queue(sender, followups.take(np.flatnonzero(~same_day)), d)
@@ -495,30 +498,30 @@ class _Simulation:
         shipped = ships & (ship_t < self.end)
         delivered = shipped & (deliv_t < self.end)
         has_phone = o.kind != K_NONE
-        self.orders.append(
-            _PlacedOrders(
-                sender=np.full(n, sender.index),
-                gday=np.full(n, d),
-                t=o.t,
-                ids=ids,
-                cents=cents,
-                status=status,
-                refunded=refunded,
-                shipped=shipped,
-                ship_t=ship_t,
-                delivered=delivered,
-                deliv_t=deliv_t,
-                kind=o.kind,
-                cidx=o.cidx,
-                pval=o.pval,
-                fmt=o.fmt,
-                source=o.source,
-                campaign=o.campaign,
-                path=rng.integers(len(_LANDING_PATHS), size=n),
-                no_email=rng.random(n) < 0.03,
-            )
+        placed = _PlacedOrders(
+            sender=np.full(n, sender.index),
+            gday=np.full(n, d),
+            t=o.t,
+            ids=ids,
+            cents=cents,
+            status=status,
+            refunded=refunded,
+            shipped=shipped,
+            ship_t=ship_t,
+            delivered=delivered,
+            deliv_t=deliv_t,
+            kind=o.kind,
+            cidx=o.cidx,
+            pval=o.pval,
+            fmt=o.fmt,
+            source=o.source,
+            campaign=o.campaign,
+            path=rng.integers(len(_LANDING_PATHS), size=n),
+            no_email=rng.random(n) < 0.03,
         )
-        self.buffered_rows += n
+        placed = placed.take(np.flatnonzero(o.t >= self.start))  # warm-up orders are not in the file
+        self.orders.append(placed)
+        self.buffered_rows += len(placed)
 
         ev_type, ev_t, ev_o = [], [], []
 
@@ -625,7 +628,7 @@ class _Simulation:
         s.error = np.where(boom, 3, np.where(empty & (error == 0), 4, error))
         s.empty = empty
         all_s = _Sends.concat([s, retry])
-        all_s = all_s.take(np.flatnonzero(all_s.t < self.end))
+        all_s = all_s.take(np.flatnonzero((all_s.t >= self.start) & (all_s.t < self.end)))
         self.sends.append(all_s)
         self.buffered_rows += len(all_s)
         return self._followups(rng, all_s, all_s.status == 201)

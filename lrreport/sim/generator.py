@@ -657,7 +657,7 @@ def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms
         opted[:n_tx] & (reason[:n_tx] == 0) & ~suspended[:n_tx] & (opt_ms[:n_tx] >= window_start_ms + MS_DAY)
     )
     lead = np.exp(rng.uniform(np.log(10 * MS_MINUTE), np.log(20 * MS_HOUR), len(cand))).astype(np.int64)
-    keep = (rng.random(len(cand)) < 0.55) & (base_sub[cand] < opt_ms[cand] - lead - MS_HOUR)
+    keep = (rng.random(len(cand)) < 0.65) & (base_sub[cand] < opt_ms[cand] - lead - MS_HOUR)
     anchor_people = cand[keep]
     anchor_opt = opt_ms[anchor_people]
     anchor_order = (anchor_opt - lead[keep]) // 1000 * 1000
