@@ -28,6 +28,7 @@ from lrreport.reports.display import PLOT_QUEUE
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "lrreport"
+PLOTLY_MARKER = "<!-- lrreport:plotly.js -->"
 # Cells with these tags never reach the HTML.
 DROP_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell", "remove_cell", "hide-cell"})
 
@@ -174,7 +175,7 @@ def render_html(nb: nbformat.NotebookNode, page: PageInfo, compress_plotly: bool
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        embed_images=True,
+        embed_images=False,  # no BeautifulSoup pass over 2 MB; notebooks draw with plotly, not image files
     )
     resources = {
         "lrreport": {
@@ -183,8 +184,10 @@ def render_html(nb: nbformat.NotebookNode, page: PageInfo, compress_plotly: bool
             "footer_text": page.footer,
             "version": __version__,
             "css": _css(),
-            "plotly_head": plotly_head(compress_plotly),
         }
     }
     body, _ = exporter.from_notebook_node(presentable_notebook(nb), resources=resources)
-    return body
+    # plotly.js goes in after nbconvert's own HTML clean-up pass, which need not parse 2 MB of it
+    if body.count(PLOTLY_MARKER) != 1:
+        raise RuntimeError("the report template lost its plotly.js marker")
+    return body.replace(PLOTLY_MARKER, plotly_head(compress_plotly))

@@ -11,7 +11,6 @@ import io
 import json
 import re
 import tokenize
-from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -146,10 +145,11 @@ def resolve_dates(
         first = last
     start_day, end_day = first[0], last[1]
     if end_day < start_day:
-        raise ParameterError(
-            f"end_date {end_day.isoformat()} ({end!s}) is before start_date "
-            f"{start_day.isoformat()} ({start!s})"
-        )
+
+        def show(day: date, raw: object) -> str:
+            return day.isoformat() + (f" ({raw})" if is_relative(raw) else "")
+
+        raise ParameterError(f"end_date {show(end_day, end)} is before start_date {show(start_day, start)}")
     return start_day, end_day
 
 
@@ -459,8 +459,3 @@ def describe_range(start: date, end: date) -> str:
     else:
         text = f"{start:%d %b %Y} – {end:%d %b %Y}"
     return f"{text} ({days} days)"
-
-
-def days_in_month(day: date) -> int:
-    """Number of days in ``day``'s month."""
-    return monthrange(day.year, day.month)[1]

@@ -1,0 +1,424 @@
+"""Scheduled reports: run what is due, once per slot, safely from cron every few minutes.
+
+A schedule (``[[schedules]]`` in lrreport.toml: name, notebook, cron, params, output_dir, keep) is
+due when its latest cron slot at or before *now* (cron read in the business time zone) is later
+than the slot of its last recorded run. After downtime only that latest slot runs (one catch-up,
+not one run per missed slot). Two ``schedule run`` processes at once are safe: each schedule has a
+non-blocking file lock next to the database, and the slot is claimed in ``meta.schedule_runs``
+with an insert that only succeeds when no run serves that slot yet. DuckDB lets one process write
+at a time, so database work is short and retried while another process holds the lock.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import duckdb
+from cronsim import CronSim, CronSimError
+from filelock import FileLock, Timeout
+
+from lrreport.config import ScheduleSettings, Settings
+from lrreport.reports import index as report_index
+from lrreport.reports.params import ParameterError
+from lrreport.reports.runner import ReportResult, run_report
+from lrreport.sqlfiles import read_sql
+from lrreport.warehouse.db import WarehouseError, connect
+
+UTC = ZoneInfo("UTC")
+T = TypeVar("T")
+
+
+class ScheduleError(Exception):
+    """A schedule is misconfigured or the schedules cannot run at all."""
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The latest recorded run of a schedule."""
+
+    slot_at: datetime
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    output: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class ScheduleState:
+    """A schedule with its last run and next slot, for ``schedule show``."""
+
+    schedule: ScheduleSettings
+    last: LastRun | None
+    due_slot: datetime | None  # the slot a run now would serve, None when not due
+    next_slot: datetime  # the next slot after now
+
+
+@dataclass(frozen=True)
+class ScheduleOutcome:
+    """What ``run_due`` did with one schedule."""
+
+    schedule: str
+    action: str  # "ran", "failed", "not_due", "busy" (another process has it), "claimed_elsewhere"
+    slot_at: datetime | None = None
+    output: str | None = None
+    error: str | None = None
+    result: ReportResult | None = None
+
+
+# --- cron ---------------------------------------------------------------------------------------
+
+
+def _check_cron(schedule: ScheduleSettings) -> None:
+    try:
+        CronSim(schedule.cron, datetime(2000, 1, 1, tzinfo=UTC))
+    except CronSimError as exc:
+        raise ScheduleError(f"schedule {schedule.name}: cron {schedule.cron!r} is not valid: {exc}") from None
+
+
+def latest_slot(cron: str, now: datetime, tz: str) -> datetime | None:
+    """The latest cron slot at or before ``now`` (cron read in zone ``tz``), in UTC."""
+    local = now.astimezone(ZoneInfo(tz)).replace(microsecond=0) + timedelta(seconds=1)
+    try:
+        slot = next(CronSim(cron, local, reverse=True))
+    except StopIteration:
+        return None
+    return slot.astimezone(UTC)
+
+
+def next_slot(cron: str, after: datetime, tz: str) -> datetime:
+    """The first cron slot strictly after ``after``, in UTC."""
+    return next(CronSim(cron, after.astimezone(ZoneInfo(tz)).replace(microsecond=0))).astimezone(UTC)
+
+
+def due_slot(cron: str, last_slot: datetime | None, now: datetime, tz: str) -> datetime | None:
+    """The slot to run now: the latest one at or before ``now`` if it is newer than ``last_slot``."""
+    slot = latest_slot(cron, now, tz)
+    if slot is None or (last_slot is not None and slot <= last_slot):
+        return None
+    return slot
+
+
+# --- database access ----------------------------------------------------------------------------
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text
+
+
+def with_warehouse(
+    settings: Settings, work: Callable[[duckdb.DuckDBPyConnection], T], *, read_only: bool = False,
+    wait_s: float = 120.0,
+) -> T:  # fmt: skip
+    """Run ``work`` on a short-lived connection, retrying while another process holds the file."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.05
+    while True:
+        try:
+            con = connect(settings, read_only=read_only)
+        except (WarehouseError, duckdb.Error) as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 2.0)
+            continue
+        try:
+            return work(con)
+        finally:
+            con.close()
+
+
+def _as_utc(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def last_runs(con: duckdb.DuckDBPyConnection) -> dict[str, LastRun]:
+    """The latest run per schedule name."""
+    rows = con.execute(read_sql("schedules/last_runs")).fetchall()
+    out: dict[str, LastRun] = {}
+    for schedule, _nb, slot_at, started_at, finished_at, status, output, error in rows:
+        out[schedule] = LastRun(
+            slot_at=_as_utc(slot_at),  # type: ignore[arg-type]
+            started_at=_as_utc(started_at),  # type: ignore[arg-type]
+            finished_at=_as_utc(finished_at),
+            status=status,
+            output=output,
+            error=error,
+        )
+    return out
+
+
+def history(settings: Settings, schedule: str, limit: int = 20) -> list[tuple[Any, ...]]:
+    """Recent runs of ``schedule``, newest first (run_id, slot, start, end, status, output, error)."""
+    sql = read_sql("schedules/history")
+    return with_warehouse(
+        settings,
+        lambda con: con.execute(sql, {"schedule": schedule, "limit": limit}).fetchall(),
+        read_only=True,
+    )
+
+
+# --- locks, paths, retention --------------------------------------------------------------------
+
+
+def lock_dir(settings: Settings) -> Path:
+    """Folder of the per-schedule lock files, next to the database file."""
+    db = settings.database_path.expanduser().resolve()
+    return db.parent / f".{db.name}.schedule-locks"
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "schedule"
+
+
+def output_root(settings: Settings, schedule: ScheduleSettings) -> Path:
+    """Where a schedule's reports go (its ``output_dir`` or ``reports.output_dir``)."""
+    return Path(schedule.output_dir or settings.reports.output_dir).expanduser().resolve()
+
+
+def _notebook_ref(settings: Settings, schedule: ScheduleSettings) -> str:
+    ref = schedule.notebook
+    if ref.endswith(".ipynb") and not Path(ref).expanduser().is_absolute():
+        source = Path(settings.source)
+        if source.is_file() and (source.parent / ref).is_file():
+            return str((source.parent / ref).resolve())
+    return ref
+
+
+def _run_folders(parent: Path) -> list[Path]:
+    return sorted(
+        (p for p in parent.iterdir() if p.is_dir() and (p / "report.json").is_file()), key=lambda p: p.name
+    )
+
+
+def apply_retention(settings: Settings, schedule: ScheduleSettings) -> list[Path]:
+    """Delete all but the newest ``keep`` reports (and failed runs) of a schedule; returns what went."""
+    if schedule.keep <= 0:
+        return []
+    base = output_root(settings, schedule) / _safe_name(schedule.name)
+    removed: list[Path] = []
+    for parent in (base, base / "failed"):
+        if not parent.is_dir():
+            continue
+        folders = _run_folders(parent)
+        for old in folders[: max(0, len(folders) - schedule.keep)]:
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+def states(settings: Settings, now: datetime | None = None) -> list[ScheduleState]:
+    """Every configured schedule with its last run (when the database has one) and next slot."""
+    now = now or datetime.now(tz=UTC)
+    tz = settings.business.timezone
+    runs: dict[str, LastRun] = {}
+    if settings.database_path.exists():
+        runs = with_warehouse(settings, last_runs, read_only=True)
+    out = []
+    for schedule in settings.schedules:
+        _check_cron(schedule)
+        last = runs.get(schedule.name)
+        out.append(
+            ScheduleState(
+                schedule=schedule,
+                last=last,
+                due_slot=due_slot(schedule.cron, last.slot_at if last else None, now, tz),
+                next_slot=next_slot(schedule.cron, now, tz),
+            )
+        )
+    return out
+
+
+def run_schedule(
+    settings: Settings,
+    schedule: ScheduleSettings,
+    now: datetime,
+    *,
+    notebook_dir: Path | None = None,
+    db_wait_s: float = 120.0,
+    on_cell: Callable[[int, int], None] | None = None,
+) -> ScheduleOutcome:
+    """Run one schedule if it is due and no other process has it; record the run."""
+    _check_cron(schedule)
+    tz = settings.business.timezone
+    locks = lock_dir(settings)
+    locks.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(locks / f"{_safe_name(schedule.name)}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return ScheduleOutcome(schedule.name, "busy", error="another `schedule run` is running it")
+    try:
+        run_id = uuid.uuid4().hex
+        started = datetime.now(tz=UTC)
+
+        def claim(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, bool]:
+            con.execute(read_sql("schedules/abandon_stale"), {"schedule": schedule.name, "now": started})
+            last = last_runs(con).get(schedule.name)
+            slot = due_slot(schedule.cron, last.slot_at if last else None, now, tz)
+            if slot is None:
+                return None, False
+            inserted = con.execute(
+                read_sql("schedules/claim"),
+                {
+                    "run_id": run_id,
+                    "schedule": schedule.name,
+                    "notebook": schedule.notebook,
+                    "slot_at": slot,
+                    "started_at": started,
+                },
+            ).fetchone()
+            return slot, bool(inserted and inserted[0])
+
+        slot, claimed = with_warehouse(settings, claim, wait_s=db_wait_s)
+        if slot is None:
+            return ScheduleOutcome(schedule.name, "not_due")
+        if not claimed:
+            return ScheduleOutcome(schedule.name, "claimed_elsewhere", slot_at=slot)
+
+        result: ReportResult | None = None
+        error: str | None = None
+        try:
+            result = run_report(
+                settings,
+                _notebook_ref(settings, schedule),
+                dict(schedule.params),
+                output_dir=output_root(settings, schedule),
+                report_name=_safe_name(schedule.name),
+                notebook_dir=notebook_dir,
+                now=now,
+                dates_as_of=slot,
+                schedule=schedule.name,
+                check=False,
+                on_cell=on_cell,
+            )
+            error = result.error
+        except ParameterError as exc:
+            error = f"parameters: {exc}"
+        except Exception as exc:  # record anything else too; the next schedule still runs
+            error = f"{type(exc).__name__}: {exc}"
+        status = "ok" if result is not None and result.ok and error is None else "failed"
+        output = str(result.html if result and result.html else result.folder) if result else None
+
+        def finish(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(
+                read_sql("schedules/finish"),
+                {
+                    "run_id": run_id,
+                    "finished_at": datetime.now(tz=UTC),
+                    "status": status,
+                    "output": output,
+                    "error": error,
+                },
+            )
+
+        with_warehouse(settings, finish, wait_s=max(db_wait_s, 600.0))
+        apply_retention(settings, schedule)
+        report_index.write_index(output_root(settings, schedule))
+        return ScheduleOutcome(
+            schedule.name, "ran" if status == "ok" else "failed", slot_at=slot, output=output,
+            error=error, result=result,
+        )  # fmt: skip
+    finally:
+        lock.release()
+
+
+def run_due(
+    settings: Settings,
+    now: datetime | None = None,
+    *,
+    only: list[str] | None = None,
+    notebook_dir: Path | None = None,
+    db_wait_s: float = 120.0,
+    on_outcome: Callable[[ScheduleOutcome], None] | None = None,
+) -> list[ScheduleOutcome]:
+    """Run every due schedule once (``only``: just these names); ``now`` is injectable for tests."""
+    now = now or datetime.now(tz=UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    if not settings.database_path.is_file():
+        raise ScheduleError(
+            f"database {settings.database_path} does not exist: load and build it before running schedules"
+        )
+    chosen = list(settings.schedules)
+    if only:
+        names = {s.name for s in chosen}
+        missing = [n for n in only if n not in names]
+        if missing:
+            raise ScheduleError(
+                f"no schedule named {', '.join(missing)}; configured: {', '.join(sorted(names)) or '(none)'}"
+            )
+        chosen = [s for s in chosen if s.name in only]
+    for schedule in chosen:
+        _check_cron(schedule)
+    outcomes = []
+    for schedule in chosen:
+        outcome = run_schedule(settings, schedule, now, notebook_dir=notebook_dir, db_wait_s=db_wait_s)
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return outcomes
+
+
+# --- installing ---------------------------------------------------------------------------------
+
+
+def lrreport_command() -> str:
+    """How to start lrreport from cron/systemd: the console script next to this interpreter."""
+    script = Path(sys.executable).parent / "lrreport"
+    return str(script) if script.is_file() else f"{sys.executable} -m lrreport.cli"
+
+
+def install_text(settings: Settings, every_minutes: int = 5, workdir: Path | None = None) -> str:
+    """A crontab line plus a systemd service and timer that call ``schedule run`` regularly."""
+    workdir = (workdir or Path.cwd()).resolve()
+    command = lrreport_command()
+    config = Path(settings.source).resolve() if Path(settings.source).is_file() else None
+    env = f"LRREPORT_CONFIG={config} " if config else ""
+    env_line = f"Environment=LRREPORT_CONFIG={config}\n" if config else ""
+    db = settings.database_path.expanduser().resolve()
+    log = Path(settings.reports.output_dir).expanduser().resolve() / "schedule.log"
+    return f"""# --- cron: `crontab -e`, add this line (every {every_minutes} min; runs only what is due)
+*/{every_minutes} * * * * cd {workdir} && {env}{command} schedule run --database {db} >> {log} 2>&1
+
+# --- or systemd (user units): save as ~/.config/systemd/user/lrreport-schedule.service
+[Unit]
+Description=lrreport: run the scheduled reports that are due
+
+[Service]
+Type=oneshot
+WorkingDirectory={workdir}
+{env_line}ExecStart={command} schedule run --database {db}
+
+# --- and ~/.config/systemd/user/lrreport-schedule.timer
+[Unit]
+Description=lrreport: check the report schedules every {every_minutes} minutes
+
+[Timer]
+OnCalendar=*:0/{every_minutes}
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+
+# then: systemctl --user daemon-reload && systemctl --user enable --now lrreport-schedule.timer
+"""
