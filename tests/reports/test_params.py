@@ -112,7 +112,11 @@ def test_parameters_cell_names_defaults_types_comments() -> None:
     )
     by = {p.name: p for p in params}
     assert list(by) == ["start_date", "sender_code_id", "rows", "ratio", "mask_phone_numbers", "windows"]
-    assert (by["start_date"].type, by["start_date"].default, by["start_date"].help) == ("date", "last_7_days", "first day")
+    assert (by["start_date"].type, by["start_date"].default, by["start_date"].help) == (
+        "date",
+        "last_7_days",
+        "first day",
+    )
     assert (by["sender_code_id"].type, by["sender_code_id"].optional) == ("int", True)
     assert (by["rows"].type, by["rows"].help) == ("int", "how many rows")
     assert by["ratio"].type == "float" and by["mask_phone_numbers"].type == "bool"
@@ -123,7 +127,14 @@ def test_notebook_info_is_read_from_the_notebook() -> None:
     info = read_notebook_info(NOTEBOOKS / "figures.ipynb")
     assert info.title == "Test figures report"
     names = [p.name for p in info.parameters]
-    assert names[:6] == ["start_date", "end_date", "sender_code_id", "timezone", "database", "mask_phone_numbers"]
+    assert names[:6] == [
+        "start_date",
+        "end_date",
+        "sender_code_id",
+        "timezone",
+        "database",
+        "mask_phone_numbers",
+    ]
     assert all(p.help for p in info.parameters)
 
 
@@ -132,7 +143,13 @@ def test_validation_types_and_unknown_names() -> None:
     now = datetime(2025, 3, 12, 12, tzinfo=ZoneInfo("UTC"))
     ok = validate_parameters(
         info,
-        {"figures": "3", "fail": "no", "sleep_s": "1.5", "sender_code_id": "none", "start_date": "last_full_week"},
+        {
+            "figures": "3",
+            "fail": "no",
+            "sleep_s": "1.5",
+            "sender_code_id": "none",
+            "start_date": "last_full_week",
+        },
         default_timezone="UTC",
         now=now,
     )

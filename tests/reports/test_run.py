@@ -46,7 +46,14 @@ def test_html_shows_outputs_only(good_run: GoodRun) -> None:
     html = good_run.html.read_text(encoding="utf-8")
     body = _without_plotly(html)
     # no code, no parameters, no papermill metadata, no warnings
-    for code in ("import duckdb", "show(fig)", "if fail:", "time.sleep", "start_date = ", "mask_phone_numbers"):
+    for code in (
+        "import duckdb",
+        "show(fig)",
+        "if fail:",
+        "time.sleep",
+        "start_date = ",
+        "mask_phone_numbers",
+    ):
         assert code not in body, code
     for leftover in ("papermill", "injected-parameters", "celltag_parameters", "a warning that must not"):
         assert leftover not in body, leftover
@@ -57,8 +64,11 @@ def test_html_shows_outputs_only(good_run: GoodRun) -> None:
     # a title and the generation time with the zones named
     assert "<title>Test figures report — 5–20 Jan 2025 (16 days)</title>" in body
     assert re.search(r"Generated \d{4}-\d{2}-\d{2} \d{2}:\d{2} E[SD]T \(America/New_York\), .* UTC", body)
-    assert re.search(r'<meta (content="width=device-width, initial-scale=1" name="viewport"|'
-                     r'name="viewport" content="width=device-width, initial-scale=1")', body)
+    assert re.search(
+        r'<meta (content="width=device-width, initial-scale=1" name="viewport"|'
+        r'name="viewport" content="width=device-width, initial-scale=1")',
+        body,
+    )
 
 
 def test_html_escapes_message_content(good_run: GoodRun) -> None:
@@ -113,7 +123,8 @@ def test_failed_run_keeps_notebook_and_last_good_html(
 ) -> None:
     output = tmp_path / "reports"
     args = ["report", "run", "figures", "--notebooks", str(NOTEBOOKS), "--database", str(warehouse),
-            "--output", str(output), "-p", "start_date=2025-01-01", "-p", "end_date=2025-01-02", "-p", "figures=1"]  # fmt: skip
+            "--output", str(output), "-p", "start_date=2025-01-01", "-p", "end_date=2025-01-02",
+            "-p", "figures=1"]  # fmt: skip
     code, _, err = run_cli(*args)
     assert code == 0, err
     latest = output / "figures" / "latest.html"
@@ -149,9 +160,13 @@ def test_bad_parameters_run_nothing(warehouse: Path, tmp_path: Path) -> None:
     ]:
         code, _, err = run_cli(*base, *extra)
         assert code == 2 and message in err and "nothing was run" in err, err
-    code, _, err = run_cli("report", "run", "nosuch", "--notebooks", str(NOTEBOOKS), "--database", str(warehouse))
+    code, _, err = run_cli(
+        "report", "run", "nosuch", "--notebooks", str(NOTEBOOKS), "--database", str(warehouse)
+    )
     assert code == 2 and "no notebook named 'nosuch'" in err and "figures, minimal" in err
-    code, _, err = run_cli(*base[:-4], "--database", str(tmp_path / "missing.duckdb"), "--output", str(output))
+    code, _, err = run_cli(
+        *base[:-4], "--database", str(tmp_path / "missing.duckdb"), "--output", str(output)
+    )
     assert code == 2 and "does not exist" in err
     assert not output.exists() or not any(output.rglob("*.ipynb"))
 
