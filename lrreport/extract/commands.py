@@ -2,6 +2,7 @@
 
 import click
 
+from lrreport.extract.listrak_command import extract_listrak_command
 from lrreport.extract.load_commands import load_orders, load_sends
 
 
@@ -17,3 +18,4 @@ def load() -> None:
 
 load.add_command(load_sends)
 load.add_command(load_orders)
+extract.add_command(extract_listrak_command)

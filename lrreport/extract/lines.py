@@ -48,7 +48,12 @@ def physical_lines(
                         break
         else:
             csv.field_size_limit(sys.maxsize)
-            reader = csv.reader(fh, delimiter=delimiter, quotechar=quote or '"', doublequote=True)
+            reader = csv.reader(
+                fh,
+                delimiter=delimiter if len(delimiter) == 1 else ",",
+                quotechar=quote if len(quote) == 1 else '"',
+                doublequote=True,
+            )
             record = -1  # the header is record 0
             consumed = 0
             for fields in reader:

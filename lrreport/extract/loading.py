@@ -8,6 +8,7 @@ with the load's metadata. Data, rejects and the ``meta.loads`` row commit togeth
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -16,7 +17,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from lrreport.config import Settings
 from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_empty, sniff
@@ -25,6 +25,8 @@ from lrreport.extract.phones import build_phone_table
 from lrreport.extract.sources import SOURCES, FileSource
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]  # (what is happening, steps done, steps in total)
 
@@ -207,18 +209,7 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> N
             idxs.append(idx)
             rows.append(row)
             lines.append(line)
-    table = pa.table(
-        {
-            "_file_idx": pa.array(idxs, pa.int32()),
-            "_row": pa.array(rows, pa.int64()),
-            "line": pa.array(lines, pa.int64()),
-        }
-    )
-    con.register("_lines_arrow", table)
-    try:
-        con.execute(read_sql("load/lines_table"))
-    finally:
-        con.unregister("_lines_arrow")
+    con.execute(read_sql("load/lines_table"), {"file_idx": idxs, "row": rows, "line": lines})
     con.execute(read_sql("load/rejects_record"))
 
 
@@ -288,7 +279,12 @@ def load_files(
     limit = max_rejects if max_rejects is not None else RejectLimit(count=settings.load.max_rejects)
     mapping = {**source.column_map(settings), **(column_map or {})}
     files = [sniff(p) for p in expand_paths(list(paths))]
-    step = progress or (lambda _what, _done, _total: None)
+
+    def step(what: str, done: int, total: int) -> None:
+        log.info("%s load: %s (step %d of %d)", source.name, what, done, total)
+        if progress is not None:
+            progress(what, done, total)
+
     total_steps = len(files) + 2
     started = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -343,6 +339,7 @@ def _run(
     step: Progress,
     total_steps: int,
 ) -> None:
+    con.execute("SET enable_progress_bar = false")  # our own progress display, or none
     con.execute(read_sql("load/macros"))
     con.execute(read_sql("load/orders_macros"))
     _set(con, "load_id", result.load_id)
@@ -363,6 +360,7 @@ def _run(
     result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
     step("validating", len(files), total_steps)
     result.distinct_phones = build_phone_table(con, settings.business.default_region)
+    con.execute(read_sql(source.typed_sql))
     con.execute(read_sql(source.bad_sql))
     con.execute(read_sql(source.rejects_sql))
     result.rejected_rows = con.execute("SELECT count(*) FROM _bad").fetchall()[0][0]
@@ -372,6 +370,7 @@ def _run(
     if not result.limit.allows(result.rejected_rows, result.rows_in):
         result.status = "rejected_over_threshold"
         return
+    con.execute(read_sql("load/drop_stage"))
     step(f"writing {source.target}", len(files) + 1, total_steps)
     if source.name == "sends":
         _write_sends(con, result)

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 import duckdb
 import phonenumbers
-import pyarrow as pa
 
 from lrreport.sqlfiles import read_sql
 
@@ -40,15 +39,10 @@ def to_e164(raw: str | None, region: str) -> str | None:
     return None
 
 
-def phone_map(raws: Iterable[str | None], region: str) -> pa.Table:
-    """An Arrow table (raw, e164) for the given distinct raw texts; e164 is null when invalid."""
+def phone_map(raws: Iterable[str | None], region: str) -> dict[str, list[str | None]]:
+    """Parallel lists ``raw`` and ``e164`` for the given distinct raw texts; e164 None when invalid."""
     raw_list = [r for r in raws if r is not None]
-    return pa.table(
-        {
-            "raw": pa.array(raw_list, type=pa.string()),
-            "e164": pa.array([to_e164(r, region) for r in raw_list], type=pa.string()),
-        }
-    )
+    return {"raw": raw_list, "e164": [to_e164(r, region) for r in raw_list]}
 
 
 def build_phone_table(con: duckdb.DuckDBPyConnection, region: str) -> int:
@@ -58,10 +52,6 @@ def build_phone_table(con: duckdb.DuckDBPyConnection, region: str) -> int:
     back; returns how many distinct texts there were.
     """
     distinct = con.execute(read_sql("load/distinct_phones")).fetchall()
-    table = phone_map((row[0] for row in distinct), region)
-    con.register("_phones_arrow", table)
-    try:
-        con.execute(read_sql("load/phones_table"))
-    finally:
-        con.unregister("_phones_arrow")
-    return table.num_rows
+    mapping = phone_map((row[0] for row in distinct), region)
+    con.execute(read_sql("load/phones_table"), mapping)
+    return len(mapping["raw"])

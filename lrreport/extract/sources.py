@@ -15,6 +15,7 @@ class FileSource:
     target: str  # raw table
     columns: tuple[str, ...]
     required: tuple[str, ...]
+    typed_sql: str
     bad_sql: str
     rejects_sql: str
 
@@ -49,6 +50,7 @@ SENDS = FileSource(
         "message_content",
         "http_status",
     ),
+    typed_sql="load/sends_typed",
     bad_sql="load/sends_bad",
     rejects_sql="load/sends_rejects",
 )
@@ -74,6 +76,7 @@ ORDERS = FileSource(
         "delivered_at",
     ),
     required=("order_id", "ordered_at", "order_total"),
+    typed_sql="load/orders_typed",
     bad_sql="load/orders_bad",
     rejects_sql="load/orders_rejects",
 )

@@ -2,18 +2,20 @@
 -- macros turn it into a typed value (NULL when it does not parse) or name what is wrong with it.
 -- A *_problem macro returns NULL for an empty value: required columns check lr_missing first.
 CREATE OR REPLACE TEMP MACRO lr_text(x) AS nullif(trim(x), '');
+-- True when a value is absent: NULL, empty or blank.
+CREATE OR REPLACE TEMP MACRO lr_blank(x) AS (x IS NULL OR trim(x) = '');
 
 CREATE OR REPLACE TEMP MACRO lr_missing(x) AS
     CASE WHEN lr_text(x) IS NULL THEN 'missing value' END;
 
 -- ISO 8601; without an offset the session zone (UTC) applies, an offset is converted to UTC.
-CREATE OR REPLACE TEMP MACRO lr_ts(x) AS TRY_CAST(lr_text(x) AS TIMESTAMPTZ);
+CREATE OR REPLACE TEMP MACRO lr_ts(x) AS TRY_CAST(x AS TIMESTAMPTZ);
 CREATE OR REPLACE TEMP MACRO lr_ts_problem(x) AS
     CASE WHEN lr_text(x) IS NOT NULL AND lr_ts(x) IS NULL THEN 'unparseable timestamp' END;
 
 -- Whole numbers only: DuckDB's own cast would round '12.5' and read '1e3', so a pattern guards it.
 CREATE OR REPLACE TEMP MACRO lr_int(x) AS
-    CASE WHEN regexp_full_match(lr_text(x), '[+-]?[0-9]{1,9}') THEN CAST(lr_text(x) AS INTEGER) END;
+    CASE WHEN regexp_full_match(x, '\s*[+-]?[0-9]{1,9}\s*') THEN CAST(x AS INTEGER) END;
 CREATE OR REPLACE TEMP MACRO lr_int_problem(x) AS
     CASE WHEN lr_text(x) IS NOT NULL AND lr_int(x) IS NULL THEN 'not an integer' END;
 

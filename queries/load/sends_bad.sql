@@ -1,19 +1,5 @@
--- Staged send-log rows that break a rule (each rule is spelled out per column in sends_rejects).
--- An accepted send (201) needs a real phone number; a failed send may carry any text there.
+-- The staged text of the rows that failed a rule, for sends_rejects to say which and why.
 CREATE OR REPLACE TEMP TABLE _bad AS
-SELECT s.*, p.e164 AS _e164
-FROM _stage AS s
-LEFT JOIN _phones AS p ON p.raw = s.phone_number
-WHERE lr_missing(s.sent_at) IS NOT NULL
-   OR lr_ts_problem(s.sent_at) IS NOT NULL
-   OR lr_missing(s.sender_code_id) IS NOT NULL
-   OR lr_int_problem(s.sender_code_id) IS NOT NULL
-   OR lr_missing(s.phone_list_id) IS NOT NULL
-   OR lr_int_problem(s.phone_list_id) IS NOT NULL
-   OR lr_missing(s.transactional_message_id) IS NOT NULL
-   OR lr_int_problem(s.transactional_message_id) IS NOT NULL
-   OR lr_missing(s.http_status) IS NOT NULL
-   OR lr_int_problem(s.http_status) IS NOT NULL
-   OR NOT coalesce(lr_int(s.http_status) BETWEEN 100 AND 599, TRUE)
-   OR (lr_int(s.http_status) = 201 AND p.e164 IS NULL)
-   OR lr_number_problem(s.latency_ms) IS NOT NULL;
+SELECT s.*, t.phone_number AS _e164
+FROM (SELECT _file_idx, _row, phone_number FROM _typed WHERE NOT _ok) AS t
+JOIN _stage AS s ON s._file_idx = t._file_idx AND s._row = t._row;
