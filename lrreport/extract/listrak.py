@@ -226,8 +226,12 @@ class ListrakExtraction:
         sender_codes: tuple[int, ...] = (),
         full: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        batch_rows: int = BATCH_ROWS,
+        batch_windows: int = BATCH_WINDOWS,
     ) -> None:
         self.settings = settings
+        self.batch_rows = batch_rows
+        self.batch_windows = batch_windows
         self.client = client
         self.con = con
         self.since = since
@@ -423,7 +427,7 @@ class ListrakExtraction:
                         _contact_columns(cols, sc, pl, page, ws, we)
                 n_windows += 1
                 self._put(out, 1)
-                if cols.rows >= BATCH_ROWS or n_windows >= BATCH_WINDOWS or (ws, we) == wins[-1]:
+                if cols.rows >= self.batch_rows or n_windows >= self.batch_windows or (ws, we) == wins[-1]:
                     self._put(out, Batch("contacts", cols, source, state, we - self.lookback, n_windows))
                     cols, n_windows = Columns(CONTACT_SCHEMA), 0
         except _Stopped:
@@ -440,7 +444,7 @@ class ListrakExtraction:
                     _optout_columns(cols, sc, page)
                 n_windows += 1
                 self._put(out, 1)
-                if cols.rows >= BATCH_ROWS or n_windows >= BATCH_WINDOWS or (ws, we) == wins[-1]:
+                if cols.rows >= self.batch_rows or n_windows >= self.batch_windows or (ws, we) == wins[-1]:
                     self._put(out, Batch("optouts", cols, source, state, we - self.lookback, n_windows))
                     cols, n_windows = Columns(OPTOUT_SCHEMA), 0
         except _Stopped:
@@ -498,6 +502,8 @@ def extract_listrak(
     full: bool = False,
     progress: Callable[[int, int], None] | None = None,
     client_options: dict[str, Any] | None = None,
+    batch_rows: int = BATCH_ROWS,
+    batch_windows: int = BATCH_WINDOWS,
 ) -> ExtractResult:
     """Run one extraction into ``settings``' warehouse and record it in ``meta.loads``.
 
@@ -510,7 +516,8 @@ def extract_listrak(
     try:
         with ListrakClient(settings.listrak, credentials, **(client_options or {})) as client:
             job = ListrakExtraction(settings, client, con, since=since, until=until,
-                                    sender_codes=sender_codes, full=full, progress=progress)
+                                    sender_codes=sender_codes, full=full, progress=progress,
+                                    batch_rows=batch_rows, batch_windows=batch_windows)
             try:
                 result = job.run()
             except BaseException as exc:
