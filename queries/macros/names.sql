@@ -18,3 +18,8 @@ CREATE OR REPLACE MACRO macros.e164(phone) AS
 -- A UTM parameter from a landing URL (URL-decoded), for orders whose utm_* columns are empty.
 CREATE OR REPLACE MACRO macros.url_param(url, name) AS
     nullif(url_decode(replace(regexp_extract(url, '[?&]' || name || '=([^&#]*)', 1), '+', ' ')), '');
+
+-- The order a send is about: its order_id column, else the first capture of the order-id regex
+-- (settings.load.order_id_regex) in the content.
+CREATE OR REPLACE MACRO macros.send_order_id(order_id, content, pattern) AS
+    coalesce(order_id, nullif(regexp_extract(content, pattern, 1), ''));

@@ -1,10 +1,25 @@
 -- Grain: one row per Send Transactional Message attempt.
 -- Key: send_id.
 -- Purpose: every attempt with its business date, hour and weekday (settings.business.timezone),
--- its shell and type, acceptance, error, the order it is about, what it cost in segments, and
--- whether the phone opted out afterwards (later_opted_out: an opt-out of the same sender code at
--- or after sent_at) or within the opt-out window credited to this very send (optout_credited).
-WITH last_optout AS (
+-- its shell and type, acceptance, error, the order it is about (same rule as
+-- intermediate.int_sends), what it cost (characters as sent, encoding, septets or UTF-16 units,
+-- segments: queries/macros/sms.sql) and whether the phone opted out afterwards
+-- (later_opted_out: an opt-out of the same sender code at or after sent_at) or within the
+-- opt-out window credited to this very send (optout_credited).
+WITH counted AS (
+    SELECT
+        s.*,
+        macros.sms_as_sent(s.message_content) AS content_as_sent,
+        macros.sms_has_link(s.message_content) AS has_link
+    FROM staging.stg_sends AS s
+),
+encoded AS (
+    SELECT *, macros.sms_is_gsm7(content_as_sent) AS gsm7 FROM counted
+),
+units AS (
+    SELECT *, macros.sms_units(content_as_sent, gsm7) AS units FROM encoded
+),
+last_optout AS (
     SELECT sender_code_id, phone_number, max(opted_out_at) AS last_opted_out_at
     FROM intermediate.int_optouts
     GROUP BY ALL
@@ -23,25 +38,31 @@ SELECT
     s.sender_code_id,
     s.phone_list_id,
     s.transactional_message_id,
-    s.message_name,
-    s.message_type,
+    m.message_name,
+    m.message_type,
     s.phone_number,
     s.phone_raw,
-    s.accepted,
+    s.http_status = 201 AS accepted,
     s.http_status,
     s.error_code,
     s.resource_id,
-    s.order_id,
+    macros.send_order_id(s.order_id, s.message_content, getvariable('lr_order_id_regex')) AS order_id,
     s.message_content,
-    s.characters,
-    s.encoding,
-    s.segment_units,
-    s.segments,
+    CAST(length(s.content_as_sent) AS INTEGER) AS characters,
+    macros.sms_encoding(s.gsm7) AS encoding,
+    CAST(s.units AS INTEGER) AS segment_units,
+    CAST(macros.sms_segments(s.units, s.gsm7) AS INTEGER) AS segments,
     s.has_link,
     s.latency_ms,
     coalesce(lo.last_opted_out_at >= s.sent_at, false) AS later_opted_out,
-    c.send_id IS NOT NULL AS optout_credited
-FROM intermediate.int_sends AS s
+    c.send_id IS NOT NULL AS optout_credited,
+    s._load_id,
+    s._source_file
+FROM units AS s
+LEFT JOIN intermediate.int_messages AS m
+    ON m.sender_code_id = s.sender_code_id
+    AND m.phone_list_id = s.phone_list_id
+    AND m.transactional_message_id = s.transactional_message_id
 LEFT JOIN last_optout AS lo
     ON lo.sender_code_id = s.sender_code_id AND lo.phone_number = s.phone_number
 LEFT JOIN credited AS c ON c.send_id = s.send_id

@@ -54,7 +54,7 @@ def test_order_comes_from_the_sql() -> None:
     for name, model in models.items():
         for dep in model.depends_on:
             assert order.index(dep) < order.index(name), (dep, name)
-    assert models["fct_sends"].depends_on == {"int_sends", "int_optouts"}
+    assert models["fct_sends"].depends_on == {"stg_sends", "int_messages", "int_optouts"}
     # NAME+ is the model and everything downstream of it, in build order.
     downstream = select_models(models, "int_optouts+")
     assert downstream[0] == "int_optouts"
@@ -97,17 +97,23 @@ def test_failing_model_names_its_file_and_leaves_the_previous_build(golden_copy,
         build(settings, root=root, show_progress=False)
     assert str(broken) in str(info.value) and "no_such_column" in str(info.value)
     con = duckdb.connect(str(golden_copy["database"]), read_only=True)
-    # fct_sends was rebuilt before the failure inside the same transaction: rolled back, still 20.
+    # int_sends and fct_sends were rebuilt before the failure in the same transaction: rolled
+    # back, so both still hold the 20 sends of the last good build.
+    assert con.execute("SELECT count(*) FROM intermediate.int_sends").fetchone() == (20,)
     assert con.execute("SELECT count(*) FROM marts.fct_sends").fetchone() == (20,)
     con.close()
-    # --select NAME builds that model alone: fct_sends from the (rolled back) int_sends, still 20.
-    result = invoke(golden_copy, "build", "--select", "fct_sends")
+    # --select NAME builds that model alone: fct_order_messages reads the old int_sends (no
+    # change), while int_sends itself is not rebuilt.
+    result = invoke(golden_copy, "build", "--select", "fct_order_messages", "--no-test")
     assert result.exit_code == 0, result.output
-    assert "built 1 models" in result.output and "marts.fct_sends: 20 rows" in result.output
+    assert "built 1 models" in result.output and "marts.fct_order_messages: 11 rows" in result.output
     # NAME+ rebuilds int_sends and everything downstream of it, which picks the new send up.
-    result = invoke(golden_copy, "build", "--select", "int_sends+")
+    result = invoke(golden_copy, "build", "--select", "stg_sends+")
     assert result.exit_code == 0, result.output
-    assert "marts.fct_sends: 21 rows" in result.output and "stg_orders" not in result.output
+    assert "marts.fct_sends: 21 rows" in result.output and "marts.fct_orders: 8 rows" in result.output
+    con = duckdb.connect(str(golden_copy["database"]), read_only=True)
+    assert con.execute("SELECT count(*) FROM intermediate.int_sends").fetchone() == (21,)
+    con.close()
 
 
 def test_cli_build_refuses_a_trigger_it_cannot_use(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
