@@ -1,0 +1,124 @@
+"""``lrreport load orders``: newest version wins, UTM from landing_url, refunds stored as given."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from tests.load.conftest import Warehouse, order_row, write_rows
+
+
+def test_newest_version_wins_within_a_load_and_across_loads(wh: Warehouse, tmp_path: Path) -> None:
+    write_rows(tmp_path / "day1.csv", [order_row(1), order_row(2), order_row(2, status="cancelled")])
+    write_rows(
+        tmp_path / "day2.jsonl",
+        [
+            order_row(3),
+            order_row(1, status="refunded", refunded_total="10.00", shipped_at="2024-05-02T09:00:00Z"),
+        ],
+        [*order_row(0), "shipped_at"],
+    )
+    result = wh.run("load", "orders", str(tmp_path / "day1.csv"), str(tmp_path / "day2.jsonl"))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"older versions in batch\s+2\b", result.output)
+    got = wh.query("SELECT order_id, status, refunded_total, shipped_at FROM raw.orders ORDER BY order_id")
+    assert got == [
+        ("LR1000001", "refunded", Decimal("10.00"), datetime(2024, 5, 2, 9, tzinfo=UTC)),
+        ("LR1000002", "cancelled", None, None),
+        ("LR1000003", "placed", None, None),
+    ]
+    before = wh.query("SELECT * FROM raw.orders ORDER BY order_id")
+
+    # reloading the same files changes nothing: identical versions are not rewritten
+    again = wh.run("load", "orders", str(tmp_path / "day1.csv"), str(tmp_path / "day2.jsonl"))
+    assert again.exit_code == 0, again.output
+    assert re.search(r"unchanged \(already stored\)\s+3\b", again.output)
+    assert wh.query("SELECT * FROM raw.orders ORDER BY order_id") == before
+
+    # a later load with a new version replaces the stored row
+    write_rows(tmp_path / "fix.parquet", [order_row(2, status="placed", order_total="75.50")])
+    later = wh.run("load", "orders", str(tmp_path / "fix.parquet"))
+    assert later.exit_code == 0, later.output
+    assert re.search(r"replaced by newer version\s+1\b", later.output)
+    assert wh.query(
+        "SELECT status, order_total, _source_file FROM raw.orders WHERE order_id = 'LR1000002'"
+    ) == [("placed", Decimal("75.50"), str(tmp_path / "fix.parquet"))]
+    assert wh.scalar("SELECT count(*) FROM raw.orders") == 3
+
+
+def test_utm_values_come_from_landing_url_when_not_given_as_columns(wh: Warehouse, tmp_path: Path) -> None:
+    url = (
+        "https://shop.example.com/products/mug?utm_source=listrak&utm_medium=sms"
+        "&utm_campaign=Order%20Confirmation&utm_content=order+details#top"
+    )
+    rows = [
+        order_row(1, landing_url=url),
+        order_row(2, landing_url="https://shop.example.com/?utm_source=google&utm_medium=cpc"),
+        order_row(3, landing_url="https://shop.example.com/"),
+    ]
+    write_rows(tmp_path / "o.csv.gz", rows)
+    # a file that has utm columns keeps them, falling back to the URL where a value is empty
+    with_cols = [
+        dict(
+            order_row(4, landing_url=url),
+            utm_source="email",
+            utm_medium="",
+            utm_campaign="Weekly",
+            utm_content=None,
+        )
+    ]
+    write_rows(tmp_path / "o2.csv", with_cols)
+    result = wh.run("load", "orders", str(tmp_path / "o.csv.gz"), str(tmp_path / "o2.csv"))
+    assert result.exit_code == 0, result.output
+    got = wh.query(
+        "SELECT order_id, utm_source, utm_medium, utm_campaign, utm_content FROM raw.orders ORDER BY order_id"
+    )
+    assert got == [
+        ("LR1000001", "listrak", "sms", "Order Confirmation", "order details"),
+        ("LR1000002", "google", "cpc", None, None),
+        ("LR1000003", None, None, None, None),
+        ("LR1000004", "email", "sms", "Weekly", "order details"),
+    ]
+
+
+def test_money_time_zones_and_optional_columns(wh: Warehouse, tmp_path: Path) -> None:
+    rows = [
+        {
+            "Order Number": "A-1",
+            "Created": "2024-05-01T20:00:00-04:00",
+            "Total": "19.9",
+            "Refunded": "19.90",
+            "Status": "refunded",
+        },
+        {
+            "Order Number": "A-2",
+            "Created": "2024-05-02 00:00:00",
+            "Total": "100",
+            "Refunded": "",
+            "Status": "",
+        },
+    ]
+    write_rows(tmp_path / "export.jsonl", rows)
+    result = wh.run(
+        "load",
+        "orders",
+        str(tmp_path / "export.jsonl"),
+        "--map",
+        "Order Number=order_id",
+        "--map",
+        "created=ordered_at",
+        "--map",
+        "TOTAL=order_total",
+        "--map",
+        "Refunded=refunded_total",
+    )
+    assert result.exit_code == 0, result.output
+    assert wh.query(
+        "SELECT order_id, ordered_at, order_total, refunded_total, status, phone_number FROM raw.orders "
+        "ORDER BY order_id"
+    ) == [
+        ("A-1", datetime(2024, 5, 2, 0, 0, tzinfo=UTC), Decimal("19.90"), Decimal("19.90"), "refunded", None),
+        ("A-2", datetime(2024, 5, 2, 0, 0, tzinfo=UTC), Decimal("100.00"), None, None, None),
+    ]

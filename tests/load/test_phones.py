@@ -1,0 +1,43 @@
+"""Phone numbers to E.164: the formats merchants' systems write."""
+
+from __future__ import annotations
+
+import pytest
+
+from lrreport.extract.phones import phone_map, to_e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("+12155550123", "+12155550123"),
+        ("12155550123", "+12155550123"),  # Listrak's style: country code, no plus
+        ("(215) 555-0123", "+12155550123"),
+        ("215-555-0123", "+12155550123"),
+        ("215.555.0123", "+12155550123"),
+        (" 1 215 555 0123 ", "+12155550123"),
+        ("+1 (215) 555-0123", "+12155550123"),
+        ("+44 20 7946 0958", "+442079460958"),
+        ("0044 20 7946 0958", "+442079460958"),
+        ("442079460958", "+442079460958"),
+        ("2155550", None),  # too short
+        ("1-123-456-7890", None),  # no US area code starts with 1
+        ("not a phone", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_to_e164(raw: str | None, expected: str | None) -> None:
+    assert to_e164(raw, "US") == expected
+
+
+def test_default_region_applies_to_national_numbers() -> None:
+    assert to_e164("020 7946 0958", "GB") == "+442079460958"
+    assert to_e164("020 7946 0958", "US") is None
+
+
+def test_phone_map_is_parallel_lists() -> None:
+    assert phone_map(["215-555-0123", "x", None], "US") == {
+        "raw": ["215-555-0123", "x"],
+        "e164": ["+12155550123", None],
+    }
