@@ -80,10 +80,38 @@ def _colour(i: int) -> str:
     return OKABE_ITO[i % len(OKABE_ITO)]
 
 
+def _pattern(i: int) -> str:
+    """A fill pattern for series beyond the eight colours, so no two series look the same."""
+    return ("", "/", "x", ".")[(i // len(OKABE_ITO)) % 4]
+
+
 def _label(value: object) -> str:
     """Category text for an axis or a legend, escaped (plotly renders a subset of HTML in labels)."""
     missing = value is None or (isinstance(value, float) and math.isnan(value))
     return html.escape("(none)" if missing else str(value))
+
+
+def _wrap(label: str, width: int = 18) -> str:
+    """An escaped label broken into lines of about ``width`` characters, so long names fit a phone."""
+    words, lines, line = label.split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(html.escape(part) for part in lines)
+
+
+def _category(value: object, width: int = 18) -> str:
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    return _wrap("(none)" if missing else str(value), width)
+
+
+def _legend_height(n: int, base: int = DEFAULT_HEIGHT) -> int:
+    """Taller figures for many series: the legend wraps to several lines on a narrow screen."""
+    return base + 18 * max(0, n - 3)
 
 
 def daily_stack(
@@ -92,10 +120,12 @@ def daily_stack(
     """Stacked daily bars of ``value`` per ``category``; ``df`` has ``day``, ``category``, ``value``."""
     if _empty(df, value):
         return None
-    fig = _figure(title, barmode="stack")
-    for i, (key, part) in enumerate(df.groupby(category, sort=True, dropna=False)):
+    groups = list(df.groupby(category, sort=True, dropna=False))
+    fig = _figure(title, barmode="stack", height=_legend_height(len(groups)))
+    for i, (key, part) in enumerate(groups):
         fig.add_bar(
             x=part["day"], y=part[value], name=_label(key), marker_color=_colour(i),
+            marker_pattern_shape=_pattern(i),
             hovertemplate="%{x|%a %d %b}: %{y:,}<extra>%{fullData.name}</extra>",
         )
     fig.update_yaxes(title_text=value_label or value.replace("_", " "), tickformat="~s")
@@ -117,22 +147,24 @@ def errors_over_time(
 
 
 def error_codes(df: pd.DataFrame, title: str = "Errors by code") -> go.Figure | None:
-    """Horizontal bars of failed attempts per error code, split by message type.
+    """Horizontal bars of failed attempts per error code, the most frequent on top, count on each bar.
 
-    ``df`` has ``error_code``, ``message_type``, ``attempts``; the most frequent code is on top.
+    ``df`` has ``error_code`` and ``attempts`` (more rows per code, e.g. per message type, are summed).
+    Labels drop the ``ERROR_`` prefix and wrap; the hover shows the code as Listrak spells it.
     """
     if _empty(df, "attempts"):
         return None
-    order = df.groupby("error_code", dropna=False)["attempts"].sum().sort_values().index
-    labels = [_label(code) for code in order]
-    fig = _figure(title, barmode="stack", height=max(260, 60 + 34 * len(labels)))
-    for i, (mtype, part) in enumerate(df.groupby("message_type", sort=True, dropna=False)):
-        counts = part.groupby("error_code", dropna=False)["attempts"].sum().reindex(order).fillna(0)
-        fig.add_bar(
-            y=labels, x=counts.values, name=_label(mtype), orientation="h", marker_color=_colour(i),
-            hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
-        )
-    fig.update_xaxes(title_text="failed attempts", tickformat="~s")
+    counts = df.groupby("error_code", dropna=False)["attempts"].sum().sort_values()
+    codes = ["(none)" if c is None or c != c else str(c) for c in counts.index]
+    labels = [_wrap(c.removeprefix("ERROR_").replace("_", " "), 20) for c in codes]
+    fig = _figure(title, showlegend=False, height=max(240, 90 + 44 * len(labels)))
+    fig.add_bar(
+        y=labels, x=counts.values, orientation="h", marker_color=_colour(5), text=counts.values,
+        texttemplate="%{x:,}", textposition="outside", cliponaxis=False,
+        customdata=[html.escape(c) for c in codes],
+        hovertemplate="%{customdata}: %{x:,}<extra></extra>",
+    )
+    fig.update_xaxes(tickformat="~s")
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     return fig
 
@@ -147,7 +179,7 @@ def timeliness(df: pd.DataFrame, target_s: float | None = None, title: str | Non
         return None
     df = df.dropna(subset=cols, how="all")
     fig = _figure(title or "Time from order event to message", barmode="group")
-    labels = [_label(t) for t in df["message_type"]]
+    labels = [_category(t, 14) for t in df["message_type"]]
     for i, (col, name) in enumerate(zip(cols, ("median (p50)", "p90", "p99"), strict=True)):
         fig.add_bar(
             x=labels, y=df[col], name=name, marker_color=_colour(i),
@@ -155,11 +187,19 @@ def timeliness(df: pd.DataFrame, target_s: float | None = None, title: str | Non
             hovertemplate="%{x}: %{y:,.1f} s<extra>" + name + "</extra>",
         )
     if target_s is not None:
-        fig.add_hline(
-            y=target_s, line_dash="dash", line_color=TARGET_COLOUR, line_width=2,
-            annotation_text=f"target {target_s:g} s", annotation_position="top left",
+        # A dashed trace rather than a shape: it works on log axes and gets a legend entry (not colour only).
+        fig.add_scatter(
+            x=labels, y=[target_s] * len(labels), name=f"target {target_s:g} s", mode="lines+markers",
+            line=dict(color=TARGET_COLOUR, dash="dash", width=2),
+            marker=dict(symbol="line-ew", size=36, line=dict(color=TARGET_COLOUR, width=2)),
+            hovertemplate=f"target {target_s:g} s<extra></extra>",
         )
-    fig.update_yaxes(title_text="seconds", type="linear")
+    values = df[cols].to_numpy(dtype=float)
+    positive = values[values > 0]
+    wide = positive.size > 0 and positive.max() / positive.min() > 50  # p99 dwarfs p50: log scale
+    fig.update_yaxes(
+        title_text="seconds (log scale)" if wide else "seconds", type="log" if wide else "linear"
+    )
     return fig
 
 
@@ -172,9 +212,9 @@ def revenue_by_type(df: pd.DataFrame, currency: str = "USD", title: str | None =
         return None
     df = df.assign(_total=df["link_revenue"].fillna(0) + df["post_send_revenue"].fillna(0))
     df = df.sort_values("_total")
-    labels = [_label(t) for t in df["message_type"]]
+    labels = [_category(t, 22) for t in df["message_type"]]
     fig = _figure(title or f"Attributed revenue by message type ({currency})", barmode="stack",
-                  height=max(280, 80 + 38 * len(labels)))
+                  height=max(280, 90 + 46 * len(labels)))
     for i, (col, name, pattern) in enumerate(
         (("link_revenue", "link click", ""), ("post_send_revenue", "post-send (view)", "/"))
     ):
@@ -183,7 +223,7 @@ def revenue_by_type(df: pd.DataFrame, currency: str = "USD", title: str | None =
             marker_pattern_shape=pattern,
             hovertemplate="%{y}: %{x:,.2f}<extra>" + name + "</extra>",
         )
-    fig.update_xaxes(title_text=currency, tickformat="~s")
+    fig.update_xaxes(tickformat="~s")
     return fig
 
 
@@ -252,7 +292,9 @@ def list_health(df: pd.DataFrame, title: str = "Subscribers per list") -> go.Fig
         return None
     fig = _figure(title)
     dashes = ("solid", "dash", "dot", "dashdot", "longdash")
-    for i, (name, part) in enumerate(df.groupby("list_name", sort=True, dropna=False)):
+    groups = list(df.groupby("list_name", sort=True, dropna=False))
+    fig.update_layout(height=_legend_height(len(groups)))
+    for i, (name, part) in enumerate(groups):
         fig.add_scatter(
             x=part["day"], y=part["subscribers"], name=_label(name), mode="lines",
             line=dict(color=_colour(i), dash=dashes[i % len(dashes)], width=2.5),
@@ -290,7 +332,7 @@ def window_comparison(df: pd.DataFrame, currency: str = "USD", title: str | None
     """
     if _empty(df, "link_revenue", "post_send_revenue"):
         return None
-    labels = [_label(w) for w in df["window"]]
+    labels = [_category(w, 14) for w in df["window"]]
     fig = _figure(title or f"Attributed revenue by attribution window ({currency})", barmode="stack")
     for i, (col, name, pattern) in enumerate(
         (("link_revenue", "link click", ""), ("post_send_revenue", "post-send (view)", "/"))
@@ -312,7 +354,7 @@ def share_bars(
         return None
     df = df.sort_values(value)
     total = float(df[value].fillna(0).sum()) or 1.0
-    labels = [_label(v) for v in df[label]]
+    labels = [_category(v, 22) for v in df[label]]
     text = [f"{v / total:.0%}" for v in df[value].fillna(0)]
     fig = _figure(title, showlegend=False, height=max(240, 80 + 38 * len(labels)))
     fig.add_bar(

@@ -86,9 +86,9 @@ def mask_phone(value: object, region: str = "US") -> str:
 
 
 def is_phone_column(name: str) -> bool:
-    """Columns holding phone numbers (``phone_number``, ``phone_raw``, ``*_phone``); not ``has_phone``."""
+    """Columns holding phone numbers (``phone``, ``phone_raw``, ``*phone_number``); not ``phone_list_id``."""
     lower = name.lower()
-    return lower.startswith("phone") or lower.endswith("_phone") or lower.endswith("phone_number")
+    return lower in ("phone", "phone_raw") or lower.endswith("phone_number")
 
 
 # ---------------------------------------------------------------------------------------------- numbers
@@ -263,9 +263,11 @@ def _cell(value: object, timezone: ZoneInfo | None) -> tuple[str, bool]:
     if isinstance(value, int):
         return f"{value:,}", True
     if isinstance(value, float):
-        return (f"{value:,.0f}" if value.is_integer() and abs(value) >= 1000 else f"{value:,.2f}"), True
+        return (f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"), True
     if isinstance(value, pd.Timestamp | dt.datetime):
         ts = pd.Timestamp(value)
+        if ts.tzinfo is None and ts == ts.normalize():
+            return ts.date().isoformat(), False  # a DATE column read back as a naive midnight timestamp
         if ts.tzinfo is not None and timezone is not None:
             ts = ts.tz_convert(timezone)
         return ts.strftime("%Y-%m-%d %H:%M %Z").strip(), False
