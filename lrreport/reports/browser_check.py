@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,9 @@ _PLOTS_JS = """() => {
 }"""
 
 
+_active = threading.local()
+
+
 class BrowserMissing(RuntimeError):
     """Chromium or playwright is not installed."""
 
@@ -50,6 +55,7 @@ class BrowserReport:
     page_errors: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # blocked requests other than the file
     body_text: str = ""
+    page_width: int = 0  # document width in CSS pixels (wider than the viewport: sideways scrolling)
 
     @property
     def ok(self) -> bool:
@@ -118,20 +124,55 @@ def _open(page: Any, html_path: Path, report: BrowserReport, timeout_s: float) -
     page.wait_for_timeout(200)  # late console errors from the last draw
 
 
-def check_report(
-    html_path: str | os.PathLike[str], *, timeout_s: float = 30.0, width: int = 1280, height: int = 900
-) -> BrowserReport:
-    """Open ``html_path`` from file:// in headless Chromium with all other requests blocked."""
-    path = Path(html_path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no report at {path}")
-    report = BrowserReport(url=path.resolve().as_uri())
-    with _sync_playwright() as p:
-        browser = _launch(p)
+class BrowserSession:
+    """One headless Chromium for several checks (launching it is the slow part).
+
+    ``with BrowserSession() as b: b.check(path); b.screenshot(path, png)``
+    """
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._outer: BrowserSession | None = None
+
+    def __enter__(self) -> BrowserSession:
+        self._playwright = _sync_playwright().start()
         try:
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, service_workers="block"
-            )
+            self._browser = _launch(self._playwright)
+        except BaseException:
+            self._playwright.stop()
+            raise
+        self._outer = getattr(_active, "session", None)
+        _active.session = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _active.session = self._outer
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            self._playwright.stop()
+
+    def check(
+        self,
+        html_path: str | os.PathLike[str],
+        *,
+        timeout_s: float = 30.0,
+        width: int = 1280,
+        height: int = 900,
+        png_path: str | os.PathLike[str] | None = None,
+        full_page: bool = True,
+    ) -> BrowserReport:
+        """Open ``html_path`` from file:// with all other requests blocked; optionally save a PNG."""
+        path = Path(html_path)
+        if not path.is_file():
+            raise FileNotFoundError(f"no report at {path}")
+        report = BrowserReport(url=path.resolve().as_uri())
+        context = self._browser.new_context(
+            viewport={"width": width, "height": height}, service_workers="block"
+        )
+        try:
             page = context.new_page()
             _open(page, path, report, timeout_s)
             stats = page.evaluate(_PLOTS_JS)
@@ -140,10 +181,39 @@ def check_report(
             report.plots_with_svg = int(stats["svgs"])
             report.title = page.title()
             report.body_text = page.inner_text("body")
-            context.close()
+            report.page_width = int(page.evaluate("() => document.documentElement.scrollWidth"))
+            if png_path is not None:
+                out = Path(png_path)
+                out.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(out), full_page=full_page)
         finally:
-            browser.close()
-    return report
+            context.close()
+        return report
+
+    def screenshot(
+        self, html_path: str | os.PathLike[str], png_path: str | os.PathLike[str], **kwargs: Any
+    ) -> BrowserReport:
+        """Save a PNG of the report as Chromium draws it; returns what it saw."""
+        return self.check(html_path, png_path=png_path, **kwargs)
+
+
+@contextlib.contextmanager
+def _session() -> Iterator[BrowserSession]:
+    """The session already open in this thread (Playwright allows one per thread), else a new one."""
+    current = getattr(_active, "session", None)
+    if current is not None:
+        yield current
+        return
+    with BrowserSession() as session:
+        yield session
+
+
+def check_report(
+    html_path: str | os.PathLike[str], *, timeout_s: float = 30.0, width: int = 1280, height: int = 900
+) -> BrowserReport:
+    """Open ``html_path`` from file:// in headless Chromium with all other requests blocked."""
+    with _session() as browser:
+        return browser.check(html_path, timeout_s=timeout_s, width=width, height=height)
 
 
 def screenshot(
@@ -156,25 +226,7 @@ def screenshot(
     timeout_s: float = 30.0,
 ) -> BrowserReport:
     """Save a PNG of the report as Chromium draws it (network blocked); returns what it saw."""
-    path = Path(html_path)
-    out = Path(png_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    report = BrowserReport(url=path.resolve().as_uri())
-    with _sync_playwright() as p:
-        browser = _launch(p)
-        try:
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, service_workers="block"
-            )
-            page = context.new_page()
-            _open(page, path, report, timeout_s)
-            stats = page.evaluate(_PLOTS_JS)
-            report.expected_plots = int(stats["expected"])
-            report.drawn_plots = int(stats["drawn"])
-            report.plots_with_svg = int(stats["svgs"])
-            report.title = page.title()
-            page.screenshot(path=str(out), full_page=full_page)
-            context.close()
-        finally:
-            browser.close()
-    return report
+    with _session() as browser:
+        return browser.check(
+            html_path, png_path=png_path, width=width, height=height, full_page=full_page, timeout_s=timeout_s
+        )
