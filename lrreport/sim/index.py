@@ -19,32 +19,30 @@ from lrreport.sim.merchant import Merchant
 _NAT = np.iinfo(np.int64).min
 
 
-def _ns(series: pd.Series) -> np.ndarray:
-    """Timestamps as int64 nanoseconds since the epoch (UTC); NaT stays ``_NAT``."""
+def _ns(series: pd.Series | None, n: int) -> np.ndarray:
+    """Timestamps as int64 nanoseconds since the epoch (UTC); NaT and a missing column are ``_NAT``."""
+    if series is None:
+        return np.full(n, _NAT, dtype=np.int64)
     values = pd.to_datetime(series)
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     return values.to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
-def _iso(ns: np.ndarray) -> np.ndarray:
-    """int64 nanoseconds -> object array of ``YYYY-MM-DDTHH:MM:SS`` strings (None for NaT)."""
-    out = np.full(len(ns), None, dtype=object)
+def iso(ns: np.ndarray) -> list[str | None]:
+    """int64 nanoseconds -> ``YYYY-MM-DDTHH:MM:SS`` strings, truncated to the second (None for NaT)."""
     ok = ns != _NAT
-    if ok.any():
-        seconds = (ns[ok] // 1_000_000_000).astype("datetime64[s]")
-        out[ok] = np.datetime_as_string(seconds, unit="s").astype(object)
-    return out
+    text = np.datetime_as_string((np.where(ok, ns, 0) // 1_000_000_000).astype("datetime64[s]"), unit="s")
+    return [t if good else None for t, good in zip(text.tolist(), ok.tolist(), strict=True)]
 
 
 def _text(series: pd.Series | None, n: int) -> np.ndarray:
     """A text column as an object array with "" for missing values (spec strings are not nullable)."""
     if series is None:
         return np.full(n, "", dtype=object)
-    values = series.astype(object).to_numpy()
-    missing = pd.isna(series).to_numpy()
-    values = np.array([str(v) for v in values], dtype=object) if len(values) else values
-    values[missing] = ""
+    values = series.to_numpy(dtype=object, na_value="")
+    if len(values) and not isinstance(values[0], str):
+        values = np.array([str(v) for v in values], dtype=object)
     return values
 
 
@@ -52,6 +50,18 @@ def _bool(series: pd.Series | None, n: int) -> np.ndarray:
     if series is None:
         return np.zeros(n, dtype=bool)
     return series.fillna(False).astype(bool).to_numpy()
+
+
+def phone_key(phones: object) -> np.ndarray:
+    """Digit-only phone numbers as int64 sort/search keys (-1 for anything else)."""
+    text = np.asarray(phones, dtype=object)
+    try:
+        if all(len(t) <= 18 for t in text.tolist()):
+            return text.astype("U18").astype(np.int64)  # the fast path: digit strings
+    except (TypeError, ValueError):
+        pass
+    values = pd.to_numeric(pd.Series(text, dtype=object), errors="coerce")
+    return values.fillna(-1).to_numpy(dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -108,43 +118,39 @@ class MerchantIndex:
         self.c_first = _text(col("first_name"), n)
         self.c_last = _text(col("last_name"), n)
         self.c_postal = _text(col("postal_code"), n)
-        self.c_birthday = _iso(_ns(df["birthday"])) if "birthday" in df else np.full(n, None, object)
-        self.c_sub_ns = _ns(df["subscribe_date"])
-        self.c_sub = _iso(self.c_sub_ns)
-        unsub_ns = _ns(df["unsubscribe_date"]) if "unsubscribe_date" in df else np.full(n, _NAT)
-        self.c_unsub_ns = unsub_ns
-        self.c_unsub = _iso(unsub_ns)
-        pending_ns = _ns(df["pending_date"]) if "pending_date" in df else np.full(n, _NAT)
-        self.c_pending = _iso(pending_ns)
+        self.c_birthday_ns = _ns(col("birthday"), n)
+        self.c_sub_ns = _ns(df["subscribe_date"], n)
+        self.c_unsub_ns = _ns(col("unsubscribe_date"), n)
+        self.c_pending_ns = _ns(col("pending_date"), n)
         self.c_opted_out = _bool(col("opted_out"), n)
         self.c_pending_doi = _bool(col("pending_double_opt_in"), n)
         self.c_pending_age = _bool(col("pending_age_gate"), n)
+        keys = phone_key(self.c_phone)
 
         # Groups (sender code, list, opted out), each sorted by subscribe date then phone number.
-        phone_key = self.c_phone.astype("U32") if n else np.array([], dtype="U32")
-        order = np.lexsort((phone_key, self.c_sub_ns, self.c_opted_out, self.c_pl, self.c_sc))
+        order = np.lexsort((keys, self.c_sub_ns, self.c_opted_out, self.c_pl, self.c_sc))
         self._contact_groups: dict[tuple[int, int, bool], tuple[np.ndarray, np.ndarray]] = {}
         if n:
-            keys = np.stack([self.c_sc[order], self.c_pl[order], self.c_opted_out[order].astype(np.int64)])
-            change = np.flatnonzero((np.diff(keys, axis=1) != 0).any(axis=0)) + 1
+            group = np.stack([self.c_sc[order], self.c_pl[order], self.c_opted_out[order].astype(np.int64)])
+            change = np.flatnonzero((np.diff(group, axis=1) != 0).any(axis=0)) + 1
             for chunk in np.split(order, change):
                 first = chunk[0]
                 key = (int(self.c_sc[first]), int(self.c_pl[first]), bool(self.c_opted_out[first]))
                 self._contact_groups[key] = (chunk, self.c_sub_ns[chunk])
 
-        # Phone lookup per sender code: phones sorted, binary search.
-        by_phone = np.lexsort((self.c_pl, phone_key, self.c_sc))
-        self._phone_order = by_phone
-        self._phone_sorted_sc = self.c_sc[by_phone]
-        self._phone_sorted = phone_key[by_phone]
+        # Phone lookup: rows sorted by (sender code, phone, list), found by binary search.
+        self._phone_order = np.lexsort((self.c_pl, keys, self.c_sc))
+        self._phone_sorted_sc = self.c_sc[self._phone_order]
+        self._phone_sorted = keys[self._phone_order]
 
     def contact_rows(self, sc: int, phone: str) -> np.ndarray:
         """Row positions of one phone number's list memberships on a sender code (by list id)."""
+        key = int(phone_key([phone])[0])
         lo = np.searchsorted(self._phone_sorted_sc, sc, side="left")
         hi = np.searchsorted(self._phone_sorted_sc, sc, side="right")
         phones = self._phone_sorted[lo:hi]
-        a = lo + np.searchsorted(phones, phone, side="left")
-        b = lo + np.searchsorted(phones, phone, side="right")
+        a = lo + np.searchsorted(phones, key, side="left")
+        b = lo + np.searchsorted(phones, key, side="right")
         return self._phone_order[a:b]
 
     def list_contacts(
@@ -156,18 +162,30 @@ class MerchantIndex:
         hi = len(rows) if end_ns is None else int(np.searchsorted(sub, end_ns, side="left"))
         return Slice(rows, lo, max(lo, hi))
 
-    def sms_contact(self, i: int) -> dict[str, Any]:
-        """One list member as an ``SMSContact``."""
-        return {
-            "phoneNumber": self.c_phone[i],
-            "emailAddress": self.c_email[i],
-            "firstName": self.c_first[i],
-            "lastName": self.c_last[i],
-            "birthday": self.c_birthday[i],
-            "postalCode": self.c_postal[i],
-            "optedOut": bool(self.c_opted_out[i]),
-            "segmentationFieldValues": [],
-        }
+    def sms_contacts(self, rows: np.ndarray) -> list[dict[str, Any]]:
+        """List members as ``SMSContact`` records, built column-wise for a whole page."""
+        columns = (
+            self.c_phone[rows].tolist(),
+            self.c_email[rows].tolist(),
+            self.c_first[rows].tolist(),
+            self.c_last[rows].tolist(),
+            iso(self.c_birthday_ns[rows]),
+            self.c_postal[rows].tolist(),
+            self.c_opted_out[rows].tolist(),
+        )
+        return [
+            {
+                "phoneNumber": p,
+                "emailAddress": e,
+                "firstName": f,
+                "lastName": la,
+                "birthday": b,
+                "postalCode": z,
+                "optedOut": o,
+                "segmentationFieldValues": [],
+            }
+            for p, e, f, la, b, z, o in zip(*columns, strict=True)
+        ]
 
     def contact_details(self, rows: np.ndarray) -> dict[str, Any]:
         """A phone's memberships on a sender code folded into one ``SMSContactSubscriptionDetails``.
@@ -177,27 +195,35 @@ class MerchantIndex:
         """
         first = int(rows[np.argmin(self.c_sub_ns[rows])])
         opted_out = bool(self.c_opted_out[rows].all())
-        unsub = None
-        if opted_out:
-            latest = int(rows[np.argmax(self.c_unsub_ns[rows])])
-            unsub = self.c_unsub[latest]
-        record = self.sms_contact(first)
+        unsub = iso(self.c_unsub_ns[rows].max(keepdims=True))[0] if opted_out else None
+        (record,) = self.sms_contacts(np.array([first]))
         record["optedOut"] = opted_out
-        return {"subscribeDate": self.c_sub[first], "unsubscribeDate": unsub, **record}
+        return {"subscribeDate": iso(self.c_sub_ns[[first]])[0], "unsubscribeDate": unsub, **record}
 
-    def subscription(self, i: int) -> dict[str, Any]:
-        """One membership as a ``ContactListSubscription``."""
-        pending = bool(self.c_pending_doi[i] or self.c_pending_age[i])
-        state = "Unsubscribed" if self.c_opted_out[i] else ("Pending" if pending else "Subscribed")
-        return {
-            "phoneListId": int(self.c_pl[i]),
-            "subscriptionState": state,
-            "subscribeDate": self.c_sub[i],
-            "unsubscribeDate": self.c_unsub[i],
-            "pendingDate": self.c_pending[i],
-            "pendingDoubleOptIn": bool(self.c_pending_doi[i]),
-            "pendingAgeGate": bool(self.c_pending_age[i]),
-        }
+    def subscriptions(self, rows: np.ndarray) -> list[dict[str, Any]]:
+        """Memberships as ``ContactListSubscription`` records."""
+        out = []
+        columns = (
+            rows.tolist(),
+            iso(self.c_sub_ns[rows]),
+            iso(self.c_unsub_ns[rows]),
+            iso(self.c_pending_ns[rows]),
+        )
+        for i, sub, unsub, pending_date in zip(*columns, strict=True):
+            doi, age = bool(self.c_pending_doi[i]), bool(self.c_pending_age[i])
+            state = "Unsubscribed" if self.c_opted_out[i] else ("Pending" if doi or age else "Subscribed")
+            out.append(
+                {
+                    "phoneListId": int(self.c_pl[i]),
+                    "subscriptionState": state,
+                    "subscribeDate": sub,
+                    "unsubscribeDate": unsub,
+                    "pendingDate": pending_date,
+                    "pendingDoubleOptIn": doi,
+                    "pendingAgeGate": age,
+                }
+            )
+        return out
 
     # -- opt-outs -------------------------------------------------------------------------------
 
@@ -205,11 +231,9 @@ class MerchantIndex:
         n = len(df)
         self.o_sc = df["short_code_id"].to_numpy(dtype=np.int64)
         self.o_phone = _text(df["phone_number"], n)
-        self.o_ns = _ns(df["opt_out_date"])
-        self.o_date = _iso(self.o_ns)
+        self.o_ns = _ns(df["opt_out_date"], n)
         self.o_reason = _text(df["opt_out_reason"], n)
-        phone_key = self.o_phone.astype("U32") if n else np.array([], dtype="U32")
-        order = np.lexsort((phone_key, self.o_ns, self.o_sc))
+        order = np.lexsort((phone_key(self.o_phone), self.o_ns, self.o_sc))
         self._optout_groups: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         if n:
             change = np.flatnonzero(np.diff(self.o_sc[order]) != 0) + 1
@@ -223,10 +247,9 @@ class MerchantIndex:
         hi = len(rows) if end_ns is None else int(np.searchsorted(ns, end_ns, side="left"))
         return Slice(rows, lo, max(lo, hi))
 
-    def optout(self, i: int) -> dict[str, Any]:
-        """One opt-out as an ``OptOutContact``."""
-        return {
-            "phoneNumber": self.o_phone[i],
-            "optOutDate": self.o_date[i],
-            "optOutReason": self.o_reason[i],
-        }
+    def optout_records(self, rows: np.ndarray) -> list[dict[str, Any]]:
+        """Opt-outs as ``OptOutContact`` records."""
+        columns = (self.o_phone[rows].tolist(), iso(self.o_ns[rows]), self.o_reason[rows].tolist())
+        return [
+            {"phoneNumber": p, "optOutDate": d, "optOutReason": r} for p, d, r in zip(*columns, strict=True)
+        ]

@@ -309,14 +309,13 @@ class ListrakApi:
         return self._collection(data, next_cursor)
 
     def _paged_rows(
-        self, request: ApiRequest, scope: str, rows: Slice, record: Callable[[int], dict[str, Any]]
+        self,
+        request: ApiRequest,
+        scope: str,
+        rows: Slice,
+        records: Callable[[np.ndarray], list[dict[str, Any]]],
     ) -> ApiResponse:
-        return self._paged(
-            request,
-            scope,
-            len(rows),
-            lambda offset, count: [record(int(i)) for i in rows.page(offset, count)],
-        )
+        return self._paged(request, scope, len(rows), lambda offset, count: records(rows.page(offset, count)))
 
     def _paged_list(self, request: ApiRequest, scope: str, items: list[dict[str, Any]]) -> ApiResponse:
         return self._paged(request, scope, len(items), lambda offset, count: items[offset : offset + count])
@@ -381,7 +380,7 @@ class ListrakApi:
         end_ns = parse_date_bound(end, "endSubscribeDate", end=True) if end else None
         rows = self.index.list_contacts(sc, pl, opted_out, start_ns, end_ns)
         scope = f"Contact|{sc}|{pl}|{opted_out}|{start_ns}|{end_ns}"
-        return self._paged_rows(request, scope, rows, self.index.sms_contact)
+        return self._paged_rows(request, scope, rows, self.index.sms_contacts)
 
     def contact(self, request: ApiRequest, senderCodeId: str, phoneNumber: str) -> ApiResponse:
         """GET /ShortCode/{id}/Contact/{phone}: Resource[SMSContactSubscriptionDetails]."""
@@ -400,7 +399,7 @@ class ListrakApi:
             raise _not_found("senderCodeId and phoneNumber")
         rows = np.sort(rows)
         return self._paged_rows(
-            request, f"ContactList|{sc}|{phone}", Slice(rows, 0, len(rows)), self.index.subscription
+            request, f"ContactList|{sc}|{phone}", Slice(rows, 0, len(rows)), self.index.subscriptions
         )
 
     def optouts(self, request: ApiRequest, senderCodeId: str) -> ApiResponse:
@@ -412,7 +411,7 @@ class ListrakApi:
         start_ns = parse_date_bound(start, "startDate", end=False) if start else None
         end_ns = parse_date_bound(end, "endDate", end=True) if end else None
         rows = self.index.optouts(sc, start_ns, end_ns)
-        return self._paged_rows(request, f"OptOut|{sc}|{start_ns}|{end_ns}", rows, self.index.optout)
+        return self._paged_rows(request, f"OptOut|{sc}|{start_ns}|{end_ns}", rows, self.index.optout_records)
 
     def profile_fields(self, request: ApiRequest, senderCodeId: str) -> ApiResponse:
         """GET /ShortCode/{id}/SegmentationField: Collection[PhoneAttribute]."""
