@@ -93,12 +93,17 @@ def escape(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
-def show_text(text: Any, tag: str = "p", css_class: str = "") -> None:
-    """Display text as HTML with every character escaped (message content can hold ``<script>``)."""
+def text_html(text: Any, tag: str = "p", css_class: str = "") -> str:
+    """``<tag class=...>text</tag>`` with every character of ``text`` escaped."""
     if tag not in ("p", "div", "span", "pre", "h2", "h3", "li", "blockquote"):
         raise ValueError(f"tag {tag!r} is not allowed")
     cls = f' class="{escape(css_class)}"' if css_class else ""
-    display({"text/html": f"<{tag}{cls}>{escape(text)}</{tag}>", "text/plain": str(text)}, raw=True)
+    return f"<{tag}{cls}>{escape(text)}</{tag}>"
+
+
+def show_text(text: Any, tag: str = "p", css_class: str = "") -> None:
+    """Display text as HTML with every character escaped (message content can hold ``<script>``)."""
+    display({"text/html": text_html(text, tag, css_class), "text/plain": str(text)}, raw=True)
 
 
 def lab_renderer_installed() -> bool:
