@@ -158,6 +158,22 @@ class Columns:
             n = len(values)
         self.rows += n or 0
 
+    def keep_last_per_key(self, key: str, prefer: str | None = None) -> None:
+        """Drop rows whose ``key`` repeats (one batch saw a record twice), keeping the last one, or
+        the last one whose ``prefer`` column is true."""
+        values = self.data[key]
+        if len(set(values)) == len(values):
+            return
+        chosen: dict[Any, int] = {}
+        flags = self.data[prefer] if prefer else None
+        for i, value in enumerate(values):
+            j = chosen.get(value)
+            if j is None or not flags or flags[i] or not flags[j]:
+                chosen[value] = i
+        keep = sorted(chosen.values())
+        self.data = {name: [col[i] for i in keep] for name, col in self.data.items()}
+        self.rows = len(keep)
+
     def table(self, load_id: str, loaded_at: datetime, source: str) -> pa.Table:
         arrays = [pa.array(self.data[f.name], type=f.type) for f in self.schema]
         table = pa.Table.from_arrays(arrays, schema=self.schema)
@@ -169,13 +185,24 @@ class Columns:
         )
 
 
+def e164(phone: Any) -> str | None:
+    """Listrak's phone (digits with the country code) as E.164: ``+`` and the digits."""
+    if phone is None:
+        return None
+    text = str(phone)
+    if text.isdigit():
+        return "+" + text
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return "+" + digits if digits else None
+
+
 def _contact_columns(cols: Columns, sc: int, pl: int, page: list[dict[str, Any]],
                      ws: date, we: date) -> None:
     n = len(page)
     cols.extend(
         short_code_id=[sc] * n,
         phone_list_id=[pl] * n,
-        phone_number=[r.get("phoneNumber") for r in page],
+        phone_number=[e164(r.get("phoneNumber")) for r in page],
         email_address=[r.get("emailAddress") for r in page],
         first_name=[r.get("firstName") for r in page],
         last_name=[r.get("lastName") for r in page],
@@ -191,7 +218,7 @@ def _optout_columns(cols: Columns, sc: int, page: list[dict[str, Any]]) -> None:
     n = len(page)
     cols.extend(
         short_code_id=[sc] * n,
-        phone_number=[r.get("phoneNumber") for r in page],
+        phone_number=[e164(r.get("phoneNumber")) for r in page],
         opt_out_date=[r.get("optOutDate") for r in page],
         opt_out_reason=[r.get("optOutReason") for r in page],
     )
@@ -454,6 +481,9 @@ class ListrakExtraction:
         """Rows and state of one batch in one transaction; the state never moves backwards."""
         target = f"raw.listrak_{batch.kind}"
         con = self.con
+        received = batch.columns.rows
+        if batch.kind == "contacts":  # one batch is one list: the phone is the key
+            batch.columns.keep_last_per_key("phone_number", prefer="opted_out")
         table = batch.columns.table(self.result.load_id, self.loaded_at, batch.source)
         con.begin()
         try:
@@ -471,7 +501,7 @@ class ListrakExtraction:
         except BaseException:
             con.rollback()
             raise
-        self.result.rows_in[target] += table.num_rows
+        self.result.rows_in[target] += received
         self.result.rows_loaded[target] += written
         self.result.windows += batch.windows
         self.result.batches += 1

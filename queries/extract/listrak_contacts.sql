@@ -1,20 +1,9 @@
--- Upsert one batch of list contacts (lr_batch, as the API spells the phone: digits with country
--- code) on the key (short_code_id, phone_list_id, phone_number): a contact already stored with the
--- same values is left alone, a changed one is replaced, a new one is inserted. The last statement
--- returns the number of rows written.
-CREATE OR REPLACE TEMP TABLE lr_contacts AS
-SELECT short_code_id, phone_list_id,
-       '+' || regexp_replace(phone_number, '[^0-9]', '', 'g') AS phone_number,
-       email_address, first_name, last_name, postal_code, opted_out, subscribe_date,
-       window_start, window_end, _load_id, _loaded_at, _source_file
-FROM lr_batch
--- a contact seen twice in one batch (it opted out between two calls): keep the opted-out, newest one
-QUALIFY row_number() OVER (
-    PARTITION BY short_code_id, phone_list_id, regexp_replace(phone_number, '[^0-9]', '', 'g')
-    ORDER BY opted_out DESC, window_start DESC) = 1;
-
+-- Upsert one batch of one list's contacts (lr_batch: phone numbers already E.164, one row per
+-- phone) on the key (short_code_id, phone_list_id, phone_number): a contact stored with the same
+-- values is left alone, a changed one is replaced, a new one inserted. The last statement returns
+-- the number of rows written.
 DELETE FROM raw.listrak_contacts t
-USING lr_contacts b
+USING lr_batch b
 WHERE t.short_code_id = b.short_code_id
   AND t.phone_list_id = b.phone_list_id
   AND t.phone_number = b.phone_number
@@ -27,7 +16,7 @@ WHERE t.short_code_id = b.short_code_id
 
 INSERT INTO raw.listrak_contacts
 SELECT b.*
-FROM lr_contacts b
+FROM lr_batch b
 WHERE NOT EXISTS (
     SELECT 1 FROM raw.listrak_contacts t
     WHERE t.short_code_id = b.short_code_id
