@@ -6,12 +6,15 @@ import json
 import re
 
 import plotly.graph_objects as go
+import pytest
 
 from lrreport.reports.display import (
     PLOTLY_MIME,
+    escape,
     figure_bundle,
     figure_html,
     lab_renderer_installed,
+    text_html,
 )
 
 
