@@ -1,8 +1,20 @@
 -- Every staged send-log row parsed once: typed values, the phone in E.164, and _ok when the row
 -- passes every rule (the rules are spelled out per column, for the bad rows only, in sends_rejects).
 -- An accepted send (201) needs a real phone number; a failed send may carry any text there.
+-- send_id is the file's, else an md5 of the row's normalised content (reloading a file gives the
+-- same ids); order_id is the file's, else found in the content by the configured pattern. CASE
+-- evaluates the costly branch only for the rows that need it.
 CREATE OR REPLACE TEMP TABLE _typed AS
-SELECT *,
+SELECT CASE WHEN given_send_id IS NOT NULL THEN given_send_id
+            ELSE md5(concat_ws('|',
+                strftime(sent_at, '%Y-%m-%dT%H:%M:%S.%fZ'), sender_code_id, phone_list_id,
+                transactional_message_id, coalesce(phone_number, phone_raw, ''), message_content,
+                http_status, coalesce(resource_id, ''), coalesce(error_code, '')))
+       END AS send_id,
+       * EXCLUDE (given_send_id, given_order_id),
+       CASE WHEN given_order_id IS NOT NULL THEN given_order_id
+            ELSE nullif(regexp_extract(message_content, getvariable('order_id_regex'), 1), '')
+       END AS order_id,
        sent_at IS NOT NULL
        AND sender_code_id IS NOT NULL
        AND phone_list_id IS NOT NULL

@@ -19,10 +19,10 @@ CREATE OR REPLACE MACRO macros.sms_as_sent(content) AS
         ELSE coalesce(content, '')
     END;
 
--- Whether the content carries at least one http(s) link.
-CREATE OR REPLACE MACRO macros.sms_has_link(content) AS
-    contains(coalesce(content, ''), '://')
-    AND regexp_matches(content, '[hH][tT][tT][pP][sS]?://[^ \t\n\r\f\x0b]');
+-- Whether the content carries at least one http(s) link, given the content as sent: a link
+-- starts with "http", so replacing it with x's always changes the text (saves a second scan).
+CREATE OR REPLACE MACRO macros.sms_has_link(content, sent) AS
+    sent <> coalesce(content, '');
 
 -- GSM-7 when no character of the text as sent falls outside the basic set and the extension table.
 CREATE OR REPLACE MACRO macros.sms_is_gsm7(sent) AS

@@ -7,14 +7,15 @@
 -- (later_opted_out: an opt-out of the same sender code at or after sent_at) or within the
 -- opt-out window credited to this very send (optout_credited).
 WITH counted AS (
-    SELECT
-        s.*,
-        macros.sms_as_sent(s.message_content) AS content_as_sent,
-        macros.sms_has_link(s.message_content) AS has_link
+    SELECT s.*, macros.sms_as_sent(s.message_content) AS content_as_sent
     FROM staging.stg_sends AS s
 ),
 encoded AS (
-    SELECT *, macros.sms_is_gsm7(content_as_sent) AS gsm7 FROM counted
+    SELECT
+        *,
+        macros.sms_has_link(message_content, content_as_sent) AS has_link,
+        macros.sms_is_gsm7(content_as_sent) AS gsm7
+    FROM counted
 ),
 units AS (
     SELECT *, macros.sms_units(content_as_sent, gsm7) AS units FROM encoded

@@ -96,8 +96,9 @@ def sql_con():  # noqa: ANN201
 
 
 SQL_COUNT = """
-WITH a AS (SELECT i, macros.sms_as_sent(c) AS sent, macros.sms_has_link(c) AS has_link FROM t),
-b AS (SELECT *, macros.sms_is_gsm7(sent) AS gsm7 FROM a),
+WITH a AS (SELECT i, c, macros.sms_as_sent(c) AS sent FROM t),
+h AS (SELECT *, macros.sms_has_link(c, sent) AS has_link FROM a),
+b AS (SELECT *, macros.sms_is_gsm7(sent) AS gsm7 FROM h),
 u AS (SELECT *, macros.sms_units(sent, gsm7) AS units FROM b)
 SELECT i, length(sent), macros.sms_encoding(gsm7), units, macros.sms_segments(units, gsm7), has_link
 FROM u ORDER BY i

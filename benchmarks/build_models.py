@@ -1,0 +1,190 @@
+"""Benchmark ``lrreport build`` on 1M and 10M sends with proportional orders: seconds and peak memory.
+
+Data: GEN's ``write_merchant_files`` (send log and orders as parquet) loaded with LOAD's
+``load_files``; the merchant's Listrak dimensions (shells, lists, contacts, opt-outs) are inserted
+straight into the raw tables (no HTTP extraction: it is not what is measured). Prepared warehouses
+are kept under ``benchmarks/.data/`` and reused.
+
+Each build runs in a fresh subprocess (models, then the data tests), so peak RSS is that of the
+build alone. Baseline measured in the same run: copying ``raw.sends`` once into a new table
+(``CREATE TABLE AS SELECT *``), the least any model over the sends must do. Target: under 30 s
+and 4 GB at 10M sends, build time growing no faster than the data.
+
+    .venv/bin/python benchmarks/build_models.py                # 1M
+    .venv/bin/python benchmarks/build_models.py --sizes 1000000 10000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / ".data"
+sys.path.insert(0, str(ROOT))
+
+from lrreport.config import Settings, WarehouseSettings  # noqa: E402
+
+END_DATE = date(2024, 6, 30)
+
+CHILD = """
+import json, sys, time
+from lrreport.config import Settings, WarehouseSettings
+from lrreport.warehouse.models import build
+settings = Settings(warehouse=WarehouseSettings(database=sys.argv[1], memory_limit=sys.argv[2]))
+started = time.perf_counter()
+result = build(settings, show_progress=False)
+total = time.perf_counter() - started
+slowest = sorted(result.timings.items(), key=lambda kv: -kv[1])[:5]
+print(json.dumps({"models_s": result.seconds, "total_s": total, "tests_ok": result.ok,
+                  "failed": [r.name for r in result.tests.failed], "slowest": slowest,
+                  "fct_sends": result.rows.get("fct_sends")}))
+"""
+
+
+def _spec(sends: int):  # noqa: ANN202
+    from lrreport.sim.generator import MerchantSpec
+
+    # The demo merchant has ~52k sends for 30k contacts: keep that ratio, at least 30k contacts.
+    contacts = max(30_000, sends * 30 // 52)
+    return MerchantSpec(seed=7, end_date=END_DATE, days=60, sends=sends, contacts=contacts)
+
+
+def _insert(con, table: str, frame: pd.DataFrame) -> None:  # noqa: ANN001
+    con.register("bench_rows", frame)
+    con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM bench_rows")
+    con.unregister("bench_rows")
+
+
+def _dimensions(con, spec) -> None:  # noqa: ANN001, ANN202
+    """The merchant's Listrak side, written as the extractor would (no '+' on phones is fine)."""
+    from lrreport.sim.generator import generate_merchant
+
+    merchant = generate_merchant(spec)
+    meta = {"_load_id": "bench", "_loaded_at": pd.Timestamp("2024-07-01", tz="UTC"), "_source_file": "bench"}
+    shells = [
+        {"short_code_id": sc, "phone_list_id": pl, "transactional_message_id": s["transactionalMessageId"],
+         "transactional_message_name": s["transactionalMessageName"],
+         "transactional_message_status": s["transactionalMessageStatus"], **meta}
+        for (sc, pl), items in merchant.shells.items() for s in items
+    ]
+    lists = [
+        {"short_code_id": sc, "phone_list_id": p["phoneListId"], "phone_list_name": p["phoneListName"],
+         "status": p["status"], "sms_list_type": p["smsListType"], **meta}
+        for sc, items in merchant.phone_lists.items() for p in items
+    ]
+    contacts = merchant.contacts[["short_code_id", "phone_list_id", "phone_number", "opted_out"]].copy()
+    contacts["subscribe_date"] = merchant.contacts["subscribe_date"].dt.date
+    optouts = merchant.optouts.copy()
+    for frame in (contacts, optouts):
+        for key, value in meta.items():
+            frame[key] = value
+    _insert(con, "listrak_transactional_messages", pd.DataFrame(shells))
+    _insert(con, "listrak_phone_lists", pd.DataFrame(lists))
+    _insert(con, "listrak_contacts", contacts)
+    _insert(con, "listrak_optouts", optouts)
+
+
+def prepare(sends: int) -> Path:
+    """A warehouse with ~``sends`` send rows loaded (reused when present)."""
+    from lrreport.extract.loading import load_files
+    from lrreport.sim.files import write_merchant_files
+    from lrreport.warehouse.db import connect
+
+    folder = DATA / f"build_{sends}"
+    database = folder / "warehouse.duckdb"
+    if database.exists():
+        return database
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = _spec(sends)
+    started = time.perf_counter()
+    files = write_merchant_files(spec, folder / "files", fmt="parquet", progress=False)
+    print(f"  generated {files.send_rows:,} sends, {files.order_rows:,} orders in "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    partial = folder / "partial.duckdb"
+    partial.unlink(missing_ok=True)
+    settings = Settings(warehouse=WarehouseSettings(database=str(partial)))
+    started = time.perf_counter()
+    for source, path in (("sends", files.sends), ("orders", files.orders)):
+        result = load_files(settings, source, [str(path)])
+        if not result.ok:
+            raise SystemExit(f"loading {path} failed: {result.status}")
+    con = connect(settings)
+    _dimensions(con, spec)
+    con.close()
+    print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    partial.rename(database)
+    return database
+
+
+def baseline(database: Path) -> float:
+    """Seconds to copy raw.sends once into a new table (then dropped)."""
+    import duckdb
+
+    con = duckdb.connect(str(database))
+    started = time.perf_counter()
+    con.execute("CREATE OR REPLACE TABLE main.bench_copy AS SELECT * FROM raw.sends")
+    seconds = time.perf_counter() - started
+    con.execute("DROP TABLE main.bench_copy")
+    con.execute("CHECKPOINT")
+    con.close()
+    return seconds
+
+
+def measure(database: Path, memory_limit: str) -> dict:
+    """Build in a child process; its wall time, peak RSS and the build's own figures."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(database), memory_limit], stdout=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    out = child.stdout.read() if child.stdout else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit(f"build failed on {database}")
+    figures = json.loads(out.decode().strip().splitlines()[-1])
+    figures["wall_s"] = wall
+    figures["peak_rss_gb"] = usage.ru_maxrss / 1024 / 1024  # ru_maxrss is in KiB on Linux
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--memory-limit", default="3GB", help="warehouse.memory_limit for the build")
+    args = parser.parse_args()
+    rows = []
+    for sends in args.sizes:
+        print(f"{sends:,} sends: preparing", flush=True)
+        database = prepare(sends)
+        base = baseline(database)
+        figures = measure(database, args.memory_limit)
+        rows.append({"sends": figures["fct_sends"], **figures, "baseline_s": base})
+        print(f"  build {figures['total_s']:.1f} s (models {figures['models_s']:.1f} s), peak RSS "
+              f"{figures['peak_rss_gb']:.2f} GB, baseline copy {base:.1f} s, ratio "
+              f"{figures['models_s'] / base:.1f}x, tests ok: {figures['tests_ok']}", flush=True)
+        print(f"  slowest models: {', '.join(f'{n} {s:.1f} s' for n, s in figures['slowest'])}", flush=True)
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        growth_data = last["sends"] / first["sends"]
+        growth_time = last["total_s"] / first["total_s"]
+        verdict = "no faster than the data" if growth_time <= growth_data * 1.1 else "FASTER than the data"
+        print(f"data x{growth_data:.1f}, build time x{growth_time:.1f} ({verdict})")
+    targets = [r for r in rows if r["sends"] >= 9_000_000]
+    for r in targets:
+        ok = r["total_s"] < 30 and r["peak_rss_gb"] < 4
+        figures = f"{r['total_s']:.1f} s, {r['peak_rss_gb']:.2f} GB"
+        print(f"target at {r['sends']:,}: {'met' if ok else 'missed'} ({figures})")
+
+
+if __name__ == "__main__":
+    main()
