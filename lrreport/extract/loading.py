@@ -242,6 +242,8 @@ def _record_load(
 
 
 def _write_sends(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
+    if con.execute(read_sql("load/sends_repeats")).fetchall()[0][0]:
+        con.execute(read_sql("load/sends_dedupe"))
     result.rows_loaded = con.execute(read_sql("load/sends_insert")).fetchall()[0][0]
     result.duplicates = result.rows_in - result.rejected_rows - result.rows_loaded
 
