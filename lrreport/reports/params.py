@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import nbformat
-
 DATE_PARAMS = ("start_date", "end_date")
 RELATIVE_WORDS = (
     "today",
@@ -289,7 +287,7 @@ def parse_parameters_source(source: str, where: str = "parameters cell") -> tupl
     return tuple(params)
 
 
-def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
+def _title(nb: Any, fallback: str) -> str:
     title = nb.metadata.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
@@ -303,6 +301,8 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
 
 def read_notebook_info(path: Path) -> NotebookInfo:
     """Name, title and parameters of the notebook at ``path``."""
+    import nbformat  # imported here: notebooks import this module for resolve_dates, and nbformat is slow
+
     try:
         nb = nbformat.read(str(path), as_version=4)
     except (OSError, ValueError) as exc:
