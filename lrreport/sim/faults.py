@@ -38,8 +38,8 @@ class FaultConfig:
     slow: float = 0.0  # share of calls answered only after ``slow_s`` seconds
     slow_s: float = 0.5
     drop: float = 0.0  # share of calls whose connection is closed without a response
-    # Every access token stops working after this many authorised API calls (401 ERROR_UNAUTHORIZED
-    # from then on): the token expires in the middle of a pagination.
+    # Every access token stops working after this many authorised API calls, counted from when this
+    # config took effect (401 ERROR_UNAUTHORIZED from then on): a token expiring mid-pagination.
     expire_token_after_calls: int | None = None
     # From this page number on (1 = first page) a paged answer repeats the cursor it was asked for as
     # its nextPageCursor: the server bug a client must detect instead of looping forever.
@@ -91,6 +91,7 @@ class FaultInjector:
 
     def __init__(self, config: FaultConfig | None = None) -> None:
         self._lock = threading.Lock()
+        self.generation = 0  # bumped by every reset: token call counts restart with a new config
         self.reset(config)
 
     @property
@@ -103,6 +104,7 @@ class FaultInjector:
             self._config = config if config is not None else FaultConfig()
             self._rng = random.Random(self._config.seed)
             self._script = list(self._config.script)
+            self.generation += 1
 
     def draw(self, *, token_route: bool = False) -> Fault | None:
         """The fault for the next request, or None for a normal answer."""

@@ -52,7 +52,8 @@ class RequestRecord:
 @dataclass
 class _Token:
     expires_at: float
-    calls: int = 0
+    calls: int = 0  # authorised API calls under fault config ``generation``
+    generation: int = 0
 
 
 @dataclass
@@ -248,10 +249,13 @@ class _Handler(BaseHTTPRequestHandler):
         if scheme.lower() != "bearer" or not token:
             return denied
         limit = state.injector.config.expire_token_after_calls
+        generation = state.injector.generation
         with state.lock:
             entry = state.tokens.get(token.strip())
             if entry is None or entry.expires_at <= time.monotonic():
                 return denied
+            if entry.generation != generation:
+                entry.generation, entry.calls = generation, 0
             if limit is not None and entry.calls >= limit:
                 entry.expires_at = 0.0  # expired mid-run, as if its lifetime had ended early
                 return denied

@@ -61,9 +61,12 @@ def test_slow_response_is_delayed_but_correct(faulty):
     response = client.get(f"/ShortCode/{SC}")
     assert time.monotonic() - started >= 0.6
     assert response.status_code == 200 and response.json()["data"]["shortCodeId"] == SC
+    sim.faults = FaultConfig(script=("slow",), slow_s=1.0)
     with pytest.raises(httpx.ReadTimeout):
-        sim.faults = FaultConfig(script=("slow",), slow_s=1.0)
         client.get("/ShortCode", timeout=0.3)
+    deadline = time.monotonic() + 10  # let the server finish the request the client gave up on
+    while not (sim.requests and sim.requests[-1].fault == "slow") and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def test_seeded_shares_repeat_over_http(faulty):
@@ -167,3 +170,14 @@ def test_injector_is_deterministic_per_seed():
     # shares of 500 draws: drop 0.1, 500 0.1, 429 0.3, slow 0.2 of the remaining half
     assert 30 <= kinds.count("drop") <= 75 and 30 <= kinds.count("500") <= 75
     assert 110 <= kinds.count("429") <= 190 and 25 <= kinds.count("slow") <= 80
+
+
+def test_token_call_count_starts_when_the_fault_is_switched_on(faulty):
+    sim, client = faulty
+    sim.faults = None
+    for _ in range(5):
+        assert client.get("/ShortCode").status_code == 200  # an old, well-used token
+    sim.faults = FaultConfig(expire_token_after_calls=2)
+    assert [client.get("/ShortCode").status_code for _ in range(3)] == [200, 200, 401]
+    sim.faults = None
+    client.headers["Authorization"] = f"Bearer {fetch_token(sim)}"
