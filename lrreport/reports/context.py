@@ -78,6 +78,16 @@ class ReportContext:
             return None
         return note(narrative.no_data_note(self.start, self.end, self.data_as_of, self.timezone))
 
+    def unknown_message_note(self, message_type: str | None, message_name: str | None) -> HtmlFragment | None:
+        """A note naming the known types / shells when the asked-for one is not in the warehouse."""
+        known = self.query("message_types")
+        for column, wanted, what in (("message_type", message_type, "message type"),
+                                     ("message_name", message_name, "message shell")):
+            names = sorted(set(known[column].dropna()))
+            if wanted is not None and wanted not in names:
+                return note(f"No {what} {wanted!r} in this warehouse; known: {', '.join(names) or 'none'}.")
+        return None
+
     def table(self, df: pd.DataFrame, **kwargs: Any) -> HtmlFragment:
         """An escaped HTML table with this report's phone masking and time zone."""
         kwargs.setdefault("mask_phone_numbers", self.mask_phone_numbers)
