@@ -71,20 +71,12 @@ def test_the_check_catches_a_leaking_page(browser: BrowserSession, tmp_path: Pat
         report.assert_ok()
 
 
-def test_screenshot_on_a_phone_sized_viewport(
-    good_run: GoodRun, browser: BrowserSession, tmp_path: Path
-) -> None:
+def test_screenshot_on_a_phone_sized_viewport(good_run: GoodRun, tmp_path: Path) -> None:
+    """The one-shot helper the lead uses for the README (it reuses an open session)."""
+    from lrreport.reports.browser_check import screenshot
+
     png = tmp_path / "report.png"
-    report = browser.screenshot(good_run.html, png, width=390, height=844)
+    report = screenshot(good_run.html, png, width=390, height=844)
     report.assert_ok(min_plots=2)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
     assert report.page_width <= 390, f"page scrolls sideways on a phone: {report.page_width}px"
-
-
-def test_one_shot_helpers(good_run: GoodRun, tmp_path: Path) -> None:
-    """check_report / screenshot start their own browser (what the lead and NOTEBOOKS call)."""
-    from lrreport.reports.browser_check import screenshot
-
-    png = tmp_path / "shot.png"
-    screenshot(good_run.html, png, width=1024, height=700, full_page=False).assert_ok(min_plots=2)
-    assert png.stat().st_size > 10_000

@@ -51,6 +51,12 @@ params = {{ start_date = "last_7_days", end_date = "yesterday", figures = 1 }}
 keep = {keep}
 
 [[schedules]]
+name = "quick"
+notebook = "{NOTEBOOKS / "minimal.ipynb"}"
+cron = "*/10 * * * *"
+params = {{ label = "quick" }}
+
+[[schedules]]
 name = "broken"
 notebook = "{NOTEBOOKS / "figures.ipynb"}"
 cron = "0 7 * * *"
@@ -102,7 +108,10 @@ def test_schedule_run_due_not_due_catch_up_failure_and_retention(tmp_path: Path)
     cfg = write_config(tmp_path, keep=1)
     db = tmp_path / "wh.duckdb"
     # 2025-03-10 12:00 UTC = 08:00 EDT: both 06:00 and 07:00 slots are due
-    code, out, err = run_cli("--config", str(cfg), "schedule", "run", "--now", "2025-03-10T12:00:00Z")
+    code, out, err = run_cli(
+        "--config", str(cfg), "schedule", "run", "--now", "2025-03-10T12:00:00Z",
+        "--only", "daily figures", "--only", "broken",
+    )  # fmt: skip
     assert code == 1, out + err  # the broken schedule failed
     assert "daily figures: ran (slot 2025-03-10 10:00 UTC)" in out
     assert "broken: FAILED (slot 2025-03-10 11:00 UTC)" in err and "failing cell failed on purpose" in err
@@ -115,7 +124,10 @@ def test_schedule_run_due_not_due_catch_up_failure_and_retention(tmp_path: Path)
     assert rows[1][3].endswith("figures.html") and Path(rows[1][3]).is_file()
 
     # half an hour later nothing is due and nothing runs
-    code, out, _ = run_cli("--config", str(cfg), "schedule", "run", "--now", "2025-03-10T12:30:00Z")
+    code, out, _ = run_cli(
+        "--config", str(cfg), "schedule", "run", "--now", "2025-03-10T12:05:00Z",
+        "--only", "daily figures", "--only", "broken",
+    )  # fmt: skip
     assert code == 0 and out.count("not due") == 2
     assert len(runs(db)) == 2
 
@@ -145,18 +157,18 @@ def test_schedule_run_due_not_due_catch_up_failure_and_retention(tmp_path: Path)
 def test_two_processes_at_once_run_a_slot_once(tmp_path: Path) -> None:
     cfg = write_config(tmp_path)
     cmd = [sys.executable, "-m", "lrreport.cli", "--config", str(cfg), "schedule", "run",
-           "--now", "2025-03-10T12:00:00Z", "--only", "daily figures"]  # fmt: skip
+           "--now", "2025-03-10T12:00:00Z", "--only", "quick"]  # fmt: skip
     procs = [
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
     ]
     outs = [p.communicate(timeout=240) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     texts = [o[0] for o in outs]
-    assert sum("daily figures: ran" in t for t in texts) == 1, outs
+    assert sum("quick: ran" in t for t in texts) == 1, outs
     assert sum(("skipped" in t) or ("not due" in t) for t in texts) == 1, outs
     rows = runs(tmp_path / "wh.duckdb")
-    assert [(r[0], r[2]) for r in rows] == [("daily figures", "ok")]
-    assert len(list((tmp_path / "reports" / "daily_figures").glob("2*/figures.html"))) == 1
+    assert [(r[0], r[1], r[2]) for r in rows] == [("quick", datetime(2025, 3, 10, 12), "ok")]
+    assert len(list((tmp_path / "reports" / "quick").glob("2*/minimal.html"))) == 1
 
 
 def test_a_run_left_running_by_a_dead_process_is_closed(tmp_path: Path) -> None:
