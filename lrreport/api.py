@@ -8,21 +8,46 @@ the ``marts`` schema first on the search path, and a few settings exposed as Duc
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
-from lrreport.config import ConfigError, Settings, load_settings
+from lrreport.config import DEFAULT_CONFIG_NAME, ConfigError, Settings, load_settings
 
 # Schemas searched for unqualified table names, in order: `FROM fct_sends` finds marts.fct_sends.
 SEARCH_PATH = ("marts", "intermediate", "staging", "raw", "main")
 
 
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest ``lrreport.toml`` in ``start`` (default: the working directory) or a parent folder.
+
+    A notebook opened in JupyterLab runs in ``notebooks/``; this finds the project's settings above it.
+    """
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / DEFAULT_CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
 def settings(
     database: str | os.PathLike[str] | None = None, config: str | os.PathLike[str] | None = None
 ) -> Settings:
-    """The settings ``connect`` uses: ``config`` (or LRREPORT_CONFIG / ./lrreport.toml), then ``database``."""
-    return load_settings(config).with_database(database)
+    """The settings ``connect`` uses: ``config``, else LRREPORT_CONFIG, else the nearest lrreport.toml
+    here or above; then ``database``, else LRREPORT_DATABASE, else the config's.
+
+    A relative ``[warehouse] database`` from a config found above the working directory is read
+    relative to that config's folder (where ``lrreport`` commands run from).
+    """
+    found = None if config or os.environ.get("LRREPORT_CONFIG") else find_config()
+    cfg = load_settings(config or found)
+    if found is not None and database is None and not os.environ.get("LRREPORT_DATABASE"):
+        path = cfg.database_path
+        if not path.is_absolute() and found.parent != Path.cwd().resolve():
+            cfg = cfg.with_database(found.parent / path)
+    return cfg.with_database(database)
 
 
 def check_timezone(name: str) -> str:

@@ -129,3 +129,18 @@ def test_connect_is_read_only_in_the_business_timezone(notebook_warehouse, monke
     utc = lrreport.connect(notebook_warehouse.database, timezone="UTC")
     assert utc.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "UTC"
     utc.close()
+
+
+def test_settings_found_above_the_notebook_folder(tmp_path, monkeypatch):
+    """A notebook in JupyterLab runs in notebooks/: the project's lrreport.toml and database are found."""
+    from lrreport.api import settings
+
+    (tmp_path / "lrreport.toml").write_text('[warehouse]\ndatabase = "data/wh.duckdb"\n', encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    monkeypatch.delenv("LRREPORT_CONFIG", raising=False)
+    monkeypatch.delenv("LRREPORT_DATABASE", raising=False)
+    assert settings().database_path == tmp_path / "data" / "wh.duckdb"
+    assert settings(database="other.duckdb").database_path.name == "other.duckdb"
+    monkeypatch.setenv("LRREPORT_DATABASE", "/srv/lr.duckdb")
+    assert str(settings().database_path) == "/srv/lr.duckdb"
