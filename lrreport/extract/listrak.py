@@ -115,30 +115,60 @@ def _parse_day(value: Any) -> date | None:
 # -- arrow batches ---------------------------------------------------------------------------------
 
 _TS = pa.timestamp("us", tz="UTC")
-SENDER_CODE_SCHEMA = pa.schema([
-    ("short_code_id", pa.int32()), ("code", pa.string()), ("country", pa.string()),
-    ("merchant_name", pa.string()), ("email_list_id", pa.int32()), ("email_list_name", pa.string()),
-])
-PHONE_LIST_SCHEMA = pa.schema([
-    ("short_code_id", pa.int32()), ("phone_list_id", pa.int32()), ("phone_list_name", pa.string()),
-    ("create_date", pa.string()), ("status", pa.string()), ("sms_list_type", pa.string()),
-    ("require_double_opt_in", pa.bool_()), ("require_age_gate", pa.bool_()),
-])
-SHELL_SCHEMA = pa.schema([
-    ("short_code_id", pa.int32()), ("phone_list_id", pa.int32()),
-    ("transactional_message_id", pa.int32()), ("transactional_message_name", pa.string()),
-    ("transactional_message_status", pa.string()),
-])
-CONTACT_SCHEMA = pa.schema([
-    ("short_code_id", pa.int32()), ("phone_list_id", pa.int32()), ("phone_number", pa.string()),
-    ("email_address", pa.string()), ("first_name", pa.string()), ("last_name", pa.string()),
-    ("postal_code", pa.string()), ("opted_out", pa.bool_()), ("subscribe_date", pa.date32()),
-    ("window_start", pa.date32()), ("window_end", pa.date32()),
-])
-OPTOUT_SCHEMA = pa.schema([
-    ("short_code_id", pa.int32()), ("phone_number", pa.string()), ("opt_out_date", pa.string()),
-    ("opt_out_reason", pa.string()),
-])
+SENDER_CODE_SCHEMA = pa.schema(
+    [
+        ("short_code_id", pa.int32()),
+        ("code", pa.string()),
+        ("country", pa.string()),
+        ("merchant_name", pa.string()),
+        ("email_list_id", pa.int32()),
+        ("email_list_name", pa.string()),
+    ]
+)
+PHONE_LIST_SCHEMA = pa.schema(
+    [
+        ("short_code_id", pa.int32()),
+        ("phone_list_id", pa.int32()),
+        ("phone_list_name", pa.string()),
+        ("create_date", pa.string()),
+        ("status", pa.string()),
+        ("sms_list_type", pa.string()),
+        ("require_double_opt_in", pa.bool_()),
+        ("require_age_gate", pa.bool_()),
+    ]
+)
+SHELL_SCHEMA = pa.schema(
+    [
+        ("short_code_id", pa.int32()),
+        ("phone_list_id", pa.int32()),
+        ("transactional_message_id", pa.int32()),
+        ("transactional_message_name", pa.string()),
+        ("transactional_message_status", pa.string()),
+    ]
+)
+CONTACT_SCHEMA = pa.schema(
+    [
+        ("short_code_id", pa.int32()),
+        ("phone_list_id", pa.int32()),
+        ("phone_number", pa.string()),
+        ("email_address", pa.string()),
+        ("first_name", pa.string()),
+        ("last_name", pa.string()),
+        ("postal_code", pa.string()),
+        ("opted_out", pa.bool_()),
+        ("subscribe_date", pa.date32()),
+        ("window_start", pa.date32()),
+        ("window_end", pa.date32()),
+    ]
+)
+OPTOUT_SCHEMA = pa.schema(
+    [
+        ("short_code_id", pa.int32()),
+        ("phone_number", pa.string()),
+        ("opt_out_date", pa.string()),
+        ("opt_out_reason", pa.string()),
+    ]
+)
 CONTACT_FIELDS = ("phoneNumber", "emailAddress", "firstName", "lastName", "postalCode", "optedOut")
 OPTOUT_FIELDS = ("phoneNumber", "optOutDate", "optOutReason")
 
@@ -196,8 +226,7 @@ def e164(phone: Any) -> str | None:
     return "+" + digits if digits else None
 
 
-def _contact_columns(cols: Columns, sc: int, pl: int, page: list[dict[str, Any]],
-                     ws: date, we: date) -> None:
+def _contact_columns(cols: Columns, sc: int, pl: int, page: list[dict[str, Any]], ws: date, we: date) -> None:
     n = len(page)
     cols.extend(
         short_code_id=[sc] * n,
@@ -308,15 +337,19 @@ class ListrakExtraction:
     def _dimensions(self, pool: ThreadPoolExecutor, codes: list[dict[str, Any]]) -> dict[int, list[dict]]:
         """Lists and shells of every sender code, concurrently; one snapshot transaction per code."""
         list_futures = {
-            int(c["shortCodeId"]): (pool.submit(self.client.phone_lists, int(c["shortCodeId"]), "active"),
-                                    pool.submit(self.client.phone_lists, int(c["shortCodeId"]), "inactive"))
+            int(c["shortCodeId"]): (
+                pool.submit(self.client.phone_lists, int(c["shortCodeId"]), "active"),
+                pool.submit(self.client.phone_lists, int(c["shortCodeId"]), "inactive"),
+            )
             for c in codes
         }
         lists = {sc: a.result() + b.result() for sc, (a, b) in list_futures.items()}
         shell_futures = {
-            (sc, int(pl["phoneListId"])): pool.submit(self.client.transactional_messages, sc,
-                                                      int(pl["phoneListId"]))
-            for sc, pls in lists.items() for pl in pls
+            (sc, int(pl["phoneListId"])): pool.submit(
+                self.client.transactional_messages, sc, int(pl["phoneListId"])
+            )
+            for sc, pls in lists.items()
+            for pl in pls
         }
         shells = {key: f.result() for key, f in shell_futures.items()}
         for code in codes:
@@ -328,8 +361,11 @@ class ListrakExtraction:
         sc = int(code["shortCodeId"])
         codes_cols = Columns(SENDER_CODE_SCHEMA)
         codes_cols.extend(
-            short_code_id=[sc], code=[code.get("code")], country=[code.get("country")],
-            merchant_name=[code.get("merchantName")], email_list_id=[code.get("emailListId")],
+            short_code_id=[sc],
+            code=[code.get("code")],
+            country=[code.get("country")],
+            merchant_name=[code.get("merchantName")],
+            email_list_id=[code.get("emailListId")],
             email_list_name=[code.get("emailListName")],
         )
         list_cols = Columns(PHONE_LIST_SCHEMA)
@@ -354,12 +390,24 @@ class ListrakExtraction:
             )
         scope = pa.table({"short_code_id": pa.array([sc], pa.int32())})
         parts = (
-            ("raw.listrak_sender_codes", "extract/listrak_sender_codes", codes_cols,
-             f"GET {self.base}/ShortCode"),
-            ("raw.listrak_phone_lists", "extract/listrak_phone_lists", list_cols,
-             f"GET {self.base}/ShortCode/{sc}/PhoneList"),
-            ("raw.listrak_transactional_messages", "extract/listrak_transactional_messages", shell_cols,
-             f"GET {self.base}/ShortCode/{sc}/PhoneList/{{phoneListId}}/TransactionalMessage"),
+            (
+                "raw.listrak_sender_codes",
+                "extract/listrak_sender_codes",
+                codes_cols,
+                f"GET {self.base}/ShortCode",
+            ),
+            (
+                "raw.listrak_phone_lists",
+                "extract/listrak_phone_lists",
+                list_cols,
+                f"GET {self.base}/ShortCode/{sc}/PhoneList",
+            ),
+            (
+                "raw.listrak_transactional_messages",
+                "extract/listrak_transactional_messages",
+                shell_cols,
+                f"GET {self.base}/ShortCode/{sc}/PhoneList/{{phoneListId}}/TransactionalMessage",
+            ),
         )
         con = self.con
         con.begin()
@@ -439,8 +487,9 @@ class ListrakExtraction:
                 continue
         raise _Stopped()
 
-    def _contacts_task(self, out: queue.Queue, sc: int, pl: int, wins: list[tuple[date, date]],
-                       state: str) -> None:
+    def _contacts_task(
+        self, out: queue.Queue, sc: int, pl: int, wins: list[tuple[date, date]], state: str
+    ) -> None:
         source = f"GET {self.base}/ShortCode/{sc}/PhoneList/{pl}/Contact"
         cols, n_windows = Columns(CONTACT_SCHEMA), 0
         try:
@@ -495,8 +544,10 @@ class ListrakExtraction:
                 written = int(row[0]) if row else 0
             old_day = self._state(batch.state_source)
             if old_day is None or batch.resume_from > old_day:
-                con.execute(read_sql("extract/listrak_state_set"),
-                            [batch.state_source, STATE_KEY, batch.resume_from.isoformat()])
+                con.execute(
+                    read_sql("extract/listrak_state_set"),
+                    [batch.state_source, STATE_KEY, batch.resume_from.isoformat()],
+                )
             con.commit()
         except BaseException:
             con.rollback()
@@ -511,14 +562,25 @@ class _Stopped(Exception):
     """Raised inside a worker when the extraction is being abandoned."""
 
 
-def record_load(con: duckdb.DuckDBPyConnection, result: ExtractResult, started_at: datetime,
-                detail: str | None) -> None:
+def record_load(
+    con: duckdb.DuckDBPyConnection, result: ExtractResult, started_at: datetime, detail: str | None
+) -> None:
     """Write (or overwrite) the meta.loads row of an extraction."""
     finished = datetime.now(UTC)
     con.execute(
         read_sql("extract/listrak_record_load"),
-        [result.load_id, ",".join(TARGETS), started_at, finished, result.duration_s, result.total_in,
-         result.total_loaded, result.status, detail, None],
+        [
+            result.load_id,
+            ",".join(TARGETS),
+            started_at,
+            finished,
+            result.duration_s,
+            result.total_in,
+            result.total_loaded,
+            result.status,
+            detail,
+            None,
+        ],
     )
 
 
@@ -545,9 +607,18 @@ def extract_listrak(
     con = connect(settings)
     try:
         with ListrakClient(settings.listrak, credentials, **(client_options or {})) as client:
-            job = ListrakExtraction(settings, client, con, since=since, until=until,
-                                    sender_codes=sender_codes, full=full, progress=progress,
-                                    batch_rows=batch_rows, batch_windows=batch_windows)
+            job = ListrakExtraction(
+                settings,
+                client,
+                con,
+                since=since,
+                until=until,
+                sender_codes=sender_codes,
+                full=full,
+                progress=progress,
+                batch_rows=batch_rows,
+                batch_windows=batch_windows,
+            )
             try:
                 result = job.run()
             except BaseException as exc:

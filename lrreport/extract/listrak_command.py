@@ -21,15 +21,28 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("listrak")
 @database_option
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Backfill from this date (YYYY-MM-DD) instead of the saved state.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Last date to extract (default: today).")
-@click.option("--sender-code", "sender_codes", type=int, multiple=True,
-              help="Sender code (shortCodeId) to pull; repeat for several [default: config, else all].")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Backfill from this date (YYYY-MM-DD) instead of the saved state.",
+)
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last date to extract (default: today)."
+)
+@click.option(
+    "--sender-code",
+    "sender_codes",
+    type=int,
+    multiple=True,
+    help="Sender code (shortCodeId) to pull; repeat for several [default: config, else all].",
+)
 @click.option("--full", is_flag=True, help="Ignore the saved state and re-read from extract.history_start.")
 def extract_listrak_command(
-    settings: Settings, since: datetime | None, until: datetime | None, sender_codes: tuple[int, ...],
+    settings: Settings,
+    since: datetime | None,
+    until: datetime | None,
+    sender_codes: tuple[int, ...],
     full: bool,
 ) -> None:
     """Extract Listrak SMS data (sender codes, lists, shells, contacts, opt-outs) into the warehouse.
@@ -43,15 +56,25 @@ def extract_listrak_command(
         raise click.ClickException(str(exc)) from None
     console = Console(stderr=True)
     progress = Progress(
-        TextColumn("extracting windows"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, disable=not console.is_terminal, transient=True,
+        TextColumn("extracting windows"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not console.is_terminal,
+        transient=True,
     )
     task = progress.add_task("windows", total=None)
     try:
         with progress:
             result = extract_listrak(
-                settings, credentials, since=_day(since), until=_day(until), sender_codes=sender_codes,
-                full=full, progress=lambda done, total: progress.update(task, completed=done, total=total),
+                settings,
+                credentials,
+                since=_day(since),
+                until=_day(until),
+                sender_codes=sender_codes,
+                full=full,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
     except ListrakAuthError as exc:
         raise click.ClickException(f"Listrak refused access: {exc}") from None

@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ import duckdb
 from lrreport.config import Settings
 from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_empty, sniff
 from lrreport.extract.lines import physical_lines
-from lrreport.extract.phones import build_phone_table
+from lrreport.extract.phones import create_phone_table, phone_keys, phone_map
 from lrreport.extract.sources import SOURCES, FileSource
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
@@ -242,9 +243,10 @@ def _record_load(
 
 
 def _write_sends(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    if con.execute(read_sql("load/sends_repeats")).fetchall()[0][0]:
-        con.execute(read_sql("load/sends_dedupe"))
-    result.rows_loaded = con.execute(read_sql("load/sends_insert")).fetchall()[0][0]
+    con.execute(read_sql("load/sends_keyed"))
+    repeats = con.execute(read_sql("load/sends_repeats")).fetchall()[0][0]
+    insert = "load/sends_insert_first" if repeats else "load/sends_insert"
+    result.rows_loaded = con.execute(read_sql(insert)).fetchall()[0][0]
     result.duplicates = result.rows_in - result.rejected_rows - result.rows_loaded
 
 
@@ -361,8 +363,15 @@ def _run(
         return
     result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
     step("validating", len(files), total_steps)
-    result.distinct_phones = build_phone_table(con, settings.business.default_region)
-    con.execute(read_sql(source.typed_sql))
+    # Python normalises the distinct phone numbers while DuckDB (which releases the GIL) parses
+    # everything else; the phone rule is applied once both are done.
+    keys = phone_keys(con)
+    result.distinct_phones = len(keys)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones") as pool:
+        mapping = pool.submit(phone_map, keys, settings.business.default_region)
+        con.execute(read_sql(source.typed_sql))
+        create_phone_table(con, mapping.result())
+    con.execute(read_sql(source.phone_rule_sql))
     con.execute(read_sql(source.bad_sql))
     con.execute(read_sql(source.rejects_sql))
     result.rejected_rows = con.execute("SELECT count(*) FROM _bad").fetchall()[0][0]

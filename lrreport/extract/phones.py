@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 
 import duckdb
 import phonenumbers
@@ -44,42 +41,22 @@ def to_e164(raw: str | None, region: str) -> str | None:
     return None
 
 
-# Below this many distinct numbers one process is fastest; above, worker processes share the work
-# (phonenumbers is pure Python: ~50-150 microseconds a number).
-PARALLEL_MIN = 20_000
-_CHUNK = 5_000
-
-
-def _normalise_chunk(raws: list[str], region: str) -> list[str | None]:
-    return [to_e164(r, region) for r in raws]
-
-
-def phone_map(
-    raws: Iterable[str | None], region: str, workers: int | None = None
-) -> dict[str, list[str | None]]:
-    """Parallel lists ``raw`` and ``e164`` for the given distinct raw texts; e164 None when invalid.
-
-    Large sets are split over ``workers`` processes (default: one per CPU).
-    """
+def phone_map(raws: Iterable[str | None], region: str) -> dict[str, list[str | None]]:
+    """Parallel lists ``raw`` and ``e164`` for the given distinct raw texts; e164 None when invalid."""
     raw_list = [r for r in raws if r is not None]
-    workers = workers or os.cpu_count() or 1
-    if len(raw_list) < PARALLEL_MIN or workers < 2:
-        return {"raw": raw_list, "e164": _normalise_chunk(raw_list, region)}
-    chunks = [raw_list[i : i + _CHUNK] for i in range(0, len(raw_list), _CHUNK)]
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        e164 = [v for part in pool.map(_normalise_chunk, chunks, [region] * len(chunks)) for v in part]
-    return {"raw": raw_list, "e164": e164}
+    return {"raw": raw_list, "e164": [to_e164(r, region) for r in raw_list]}
 
 
-def build_phone_table(con: duckdb.DuckDBPyConnection, region: str) -> int:
-    """Create temp table ``_phones(raw, e164)`` for every distinct phone text in ``_stage``.
+def phone_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The distinct phone keys of ``_stage`` (temp table ``_phone_keys`` maps each raw text to one).
 
-    DuckDB finds the distinct texts and reduces them to punctuation-free keys, Python normalises
-    each key once, and the loaders join the table back; returns how many keys were normalised.
+    DuckDB reduces the distinct texts to punctuation-free keys, so Python normalises each number
+    once however many ways it is written.
     """
     con.execute(read_sql("load/distinct_phones"))
-    keys = [row[0] for row in con.execute(read_sql("load/distinct_phone_keys")).fetchall()]
-    mapping = phone_map(keys, region)
+    return [row[0] for row in con.execute(read_sql("load/distinct_phone_keys")).fetchall()]
+
+
+def create_phone_table(con: duckdb.DuckDBPyConnection, mapping: dict[str, list[str | None]]) -> None:
+    """Temp table ``_phones(raw, e164)`` from the keys' normalised values (see ``phone_map``)."""
     con.execute(read_sql("load/phones_table"), {"key": mapping["raw"], "e164": mapping["e164"]})
-    return len(keys)

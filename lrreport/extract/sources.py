@@ -16,6 +16,7 @@ class FileSource:
     columns: tuple[str, ...]
     required: tuple[str, ...]
     typed_sql: str
+    phone_rule_sql: str
     bad_sql: str
     rejects_sql: str
 
@@ -51,6 +52,7 @@ SENDS = FileSource(
         "http_status",
     ),
     typed_sql="load/sends_typed",
+    phone_rule_sql="load/sends_phone_rule",
     bad_sql="load/sends_bad",
     rejects_sql="load/sends_rejects",
 )
@@ -77,6 +79,7 @@ ORDERS = FileSource(
     ),
     required=("order_id", "ordered_at", "order_total"),
     typed_sql="load/orders_typed",
+    phone_rule_sql="load/orders_phone_rule",
     bad_sql="load/orders_bad",
     rejects_sql="load/orders_rejects",
 )

@@ -1,6 +1,7 @@
--- Every staged order row parsed once: typed values, the phone in E.164, UTM values (columns first,
--- else landing_url's query string), and _ok when the row passes every rule (the rules are spelled
--- out per column, for the bad rows only, in orders_rejects).
+-- Every staged order row parsed once: typed values, UTM values (columns first, else landing_url's
+-- query string), and _ok when the row passes every rule that needs no phone lookup
+-- (orders_phone_rule adds that one; the rules are spelled out per column, for the bad rows only,
+-- in orders_rejects).
 CREATE OR REPLACE TEMP TABLE _typed AS
 SELECT *,
        order_id IS NOT NULL
@@ -8,7 +9,6 @@ SELECT *,
        AND order_total IS NOT NULL
        AND (refunded_total IS NOT NULL OR _refund_blank)
        AND coalesce(refunded_total <= order_total, TRUE)
-       AND (phone_number IS NOT NULL OR _phone_blank)
        AND coalesce(status <> '?', TRUE)
        AND (currency IS NULL OR regexp_full_match(currency, '[A-Z]{3}'))
        AND (shipped_at IS NOT NULL OR _shipped_blank)
@@ -19,8 +19,7 @@ FROM (
            lr_text(s.order_id) AS order_id,
            lr_ts(s.ordered_at) AS ordered_at,
            lr_money(s.order_total) AS order_total,
-           p.e164 AS phone_number,
-           lr_blank(s.phone_number) AS _phone_blank,
+           s.phone_number AS phone_raw,
            lr_text(s.email) AS email,
            upper(lr_text(s.currency)) AS currency,
            lr_order_status(s.status) AS status,
@@ -36,5 +35,4 @@ FROM (
            lr_ts(s.delivered_at) AS delivered_at,
            lr_blank(s.delivered_at) AS _delivered_blank
     FROM _stage AS s
-    LEFT JOIN _phones AS p ON p.raw = s.phone_number
 );

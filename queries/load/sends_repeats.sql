@@ -1,2 +1,2 @@
 -- How many good rows repeat a send_id seen earlier in the same batch (usually none).
-SELECT count(*) - count(DISTINCT send_id) FROM _typed WHERE _ok;
+SELECT count(*) - count(DISTINCT send_id) FROM _keyed;

@@ -76,7 +76,10 @@ def test_send_id_absent_is_a_stable_content_hash(wh: Warehouse, tmp_path: Path) 
     rows = [send_row(i, send_id=None) for i in range(5)]
     columns = [c for c in rows[0] if c != "send_id"]
     write_rows(tmp_path / "x.jsonl", rows, columns)
-    write_rows(tmp_path / "copy" / "x.csv", rows, columns)  # same sends, other file and format
+    # the same sends in another file and format, phones written another way: the ids hash the
+    # normalised values, so they come out the same
+    other = [dict(r, phone_number="+1 215 555 " + r["phone_number"][-4:]) for r in rows]
+    write_rows(tmp_path / "copy" / "x.csv", other, columns)
     assert wh.run("load", "sends", str(tmp_path / "x.jsonl")).exit_code == 0
     ids = wh.query("SELECT send_id FROM raw.sends ORDER BY sent_at")
     assert len({i for (i,) in ids}) == 5 and all(len(i) == 32 for (i,) in ids)

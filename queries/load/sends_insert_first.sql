@@ -1,0 +1,9 @@
+-- As sends_insert, when send_ids repeat within the batch: the first row of each (file order, then
+-- row order) wins.
+INSERT INTO raw.sends
+SELECT send_id, sent_at, sender_code_id, phone_list_id, transactional_message_id, phone_number,
+       phone_raw, message_content, http_status, resource_id, error_code, order_id, latency_ms,
+       getvariable('load_id'), getvariable('loaded_at'), lr_source_file(_file_idx)
+FROM _keyed AS k
+WHERE NOT EXISTS (SELECT 1 FROM raw.sends AS r WHERE r.send_id = k.send_id)
+QUALIFY row_number() OVER (PARTITION BY send_id ORDER BY _file_idx, _row) = 1;
