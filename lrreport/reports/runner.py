@@ -362,11 +362,19 @@ def _stamp(when: datetime) -> str:
     return when.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d_%H%M%S")
 
 
-def _unique_folder(parent: Path, base: str) -> Path:
-    candidate, n = parent / base, 2
-    while candidate.exists():
-        candidate, n = parent / f"{base}-{n}", n + 1
-    return candidate
+def _publish(work: Path, parent: Path, base: str) -> Path:
+    """Rename the finished work folder to ``parent/base`` (``base-2``... if taken), atomically."""
+    n = 1
+    while True:
+        candidate = parent / (base if n == 1 else f"{base}-{n}")
+        if not candidate.exists():
+            try:
+                os.rename(work, candidate)  # fails if another run took the name meanwhile
+                return candidate
+            except OSError:
+                if not candidate.exists():
+                    raise
+        n += 1
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -540,8 +548,7 @@ def run_report(
         _write_json(work / "report.json", meta)
         failed_dir = report_dir / "failed"
         failed_dir.mkdir(exist_ok=True)
-        folder = _unique_folder(failed_dir, base)
-        os.replace(work, folder)
+        folder = _publish(work, failed_dir, base)
         result = ReportResult(
             report=plan.report, notebook=plan.info.name, status="failed", folder=folder,
             ipynb=folder / ipynb.name, html=None, start=start, end=end, timezone=plan.resolved.timezone,
@@ -556,8 +563,7 @@ def run_report(
     (work / html_name).write_text(html, encoding="utf-8")
     meta.update(status="ok", error=None, failed_cell=None, html=html_name)
     _write_json(work / "report.json", meta)
-    folder = _unique_folder(report_dir, base)
-    os.replace(work, folder)
+    folder = _publish(work, report_dir, base)
     _atomic_copy(folder / html_name, report_dir / "latest.html")
     report_index.write_index(out_root)
     return ReportResult(

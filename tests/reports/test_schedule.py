@@ -57,6 +57,12 @@ cron = "*/10 * * * *"
 params = {{ label = "quick" }}
 
 [[schedules]]
+name = "typo"
+notebook = "figures"
+cron = "0 5 * * *"
+params = {{ colour = "red" }}
+
+[[schedules]]
 name = "broken"
 notebook = "{NOTEBOOKS / "figures.ipynb"}"
 cron = "0 7 * * *"
@@ -243,3 +249,13 @@ def test_clock_is_injectable_to_the_minute() -> None:
     assert latest_slot("*/15 * * * *", at("2025-03-10 12:14:59"), NY) == at("2025-03-10 12:00")
     assert latest_slot("*/15 * * * *", at("2025-03-10 12:15:00"), NY) == at("2025-03-10 12:15")
     assert next_slot("*/15 * * * *", at("2025-03-10 12:15:00"), NY) == at("2025-03-10 12:30")
+
+
+def test_bad_schedule_parameters_are_recorded_not_run(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    settings = load_settings(cfg)
+    (outcome,) = run_due(settings, at("2025-03-10 12:00"), only=["typo"], notebook_dir=NOTEBOOKS)
+    assert outcome.action == "failed" and "has no parameter colour" in (outcome.error or "")
+    (row,) = runs(tmp_path / "wh.duckdb")
+    assert row[0] == "typo" and row[2] == "failed" and "colour" in row[4]
+    assert not (tmp_path / "reports" / "typo").exists()
