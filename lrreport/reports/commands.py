@@ -237,7 +237,7 @@ def schedule_show(now_text: str | None, settings: Settings) -> None:
 
     table = Table(title=f"Schedules (times in {settings.business.timezone})", title_justify="left")
     for col in ("name", "notebook", "cron", "last slot", "last status", "finished", "next run", "output"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for st in rows:
         last = st.last
         status = last.status if last else "never run"

@@ -150,7 +150,10 @@ def _as_utc(value: Any) -> datetime | None:
 
 def last_runs(con: duckdb.DuckDBPyConnection) -> dict[str, LastRun]:
     """The latest run per schedule name."""
-    rows = con.execute(read_sql("schedules/last_runs")).fetchall()
+    try:
+        rows = con.execute(read_sql("schedules/last_runs")).fetchall()
+    except duckdb.CatalogException:  # a read-only look at a file no writer has set up yet
+        return {}
     out: dict[str, LastRun] = {}
     for schedule, _nb, slot_at, started_at, finished_at, status, output, error in rows:
         out[schedule] = LastRun(

@@ -224,6 +224,12 @@ def test_database_writes_wait_for_another_writer(tmp_path: Path) -> None:
             holder2.wait(timeout=30)
 
 
+def test_show_before_any_run(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)  # the database has no meta schema yet
+    code, out, _ = run_cli("--config", str(cfg), "schedule", "show", "--now", "2025-03-10T12:00:00Z")
+    assert code == 0 and out.count("never run") == 4 and out.count("due now") == 4
+
+
 def test_install_prints_cron_and_systemd(tmp_path: Path) -> None:
     cfg = write_config(tmp_path)
     code, out, _ = run_cli("--config", str(cfg), "schedule", "install", "--every", "10")
