@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -461,7 +461,9 @@ def run_report(
     base = _stamp(generated_at) + (f"_{start.isoformat()}_{end.isoformat()}" if start and end else "")
     work = Path(tempfile.mkdtemp(prefix=f".partial-{base}-", dir=report_dir))
     ipynb = work / f"{plan.info.name}.ipynb"
-    kernel_log = Path(tempfile.mkstemp(prefix="lrreport-kernel-", suffix=".log")[1])
+    log_fd, log_name = tempfile.mkstemp(prefix="lrreport-kernel-", suffix=".log")
+    os.close(log_fd)
+    kernel_log = Path(log_name)
     source_nb = nbformat.read(str(plan.info.path), as_version=4)
 
     env = {"LRREPORT_DATABASE": str(plan.resolved.values.get("database") or settings.database_path.resolve())}
@@ -496,6 +498,10 @@ def run_report(
             )
     except Exception as exc:  # papermill, nbclient and kernel errors all end up here
         failure = _describe_failure(exc, source_nb, deadline, watchdog)
+    except BaseException:  # Ctrl-C: leave no half-written folder behind
+        shutil.rmtree(work, ignore_errors=True)
+        kernel_log.unlink(missing_ok=True)
+        raise
     duration = time.monotonic() - t0
 
     meta: dict[str, Any] = {
@@ -571,8 +577,3 @@ def run_report(
         html=folder / html_name, start=start, end=end, timezone=plan.resolved.timezone,
         parameters=plan.resolved.values, generated_at=generated_at, duration_s=duration, schedule=schedule,
     )  # fmt: skip
-
-
-def result_dict(result: ReportResult) -> dict[str, Any]:
-    """A JSON-friendly view of a result (paths and dates as strings)."""
-    return {k: (str(v) if isinstance(v, Path | date | datetime) else v) for k, v in asdict(result).items()}
