@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import nbformat
 import pytest
+from filelock import FileLock
 
 from lrreport.config import load_settings
 
@@ -39,14 +40,33 @@ class NotebookWarehouse:
     hostile_send_id: str
 
 
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every xdist worker of this run shares (the run's own temp folder without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def notebook_warehouse(demo_warehouse, tmp_path_factory: pytest.TempPathFactory) -> NotebookWarehouse:
-    """A copy of the demo warehouse with one accepted send whose content holds a <script> tag."""
+    """A copy of the demo warehouse with one accepted send whose content holds a <script> tag.
+
+    Built once per test run (under a lock when xdist workers share it); read-only afterwards.
+    """
+    folder = _shared_dir(tmp_path_factory, "notebook-warehouse")
+    with FileLock(str(folder / "build.lock")):
+        if not (folder / "built").exists():
+            _build_notebook_warehouse(demo_warehouse, folder / "warehouse.duckdb")
+            (folder / "built").write_text("ok")
+    return _describe(folder / "warehouse.duckdb", demo_warehouse.spec.end_date)
+
+
+def _build_notebook_warehouse(demo_warehouse, database: Path) -> None:
     from lrreport.extract.loading import load_files
     from lrreport.warehouse.models import build
 
-    folder = tmp_path_factory.mktemp("notebook-warehouse")
-    database = folder / "warehouse.duckdb"
+    folder = database.parent
     shutil.copyfile(demo_warehouse.database, database)
     settings = load_settings(env={}).with_database(database)
     end = demo_warehouse.spec.end_date
@@ -78,6 +98,8 @@ def notebook_warehouse(demo_warehouse, tmp_path_factory: pytest.TempPathFactory)
     built = build(settings, show_progress=False)
     assert built.ok, built.tests.report() if built.tests else "build failed"
 
+
+def _describe(database: Path, end: date) -> NotebookWarehouse:
     con = duckdb.connect(str(database), read_only=True)
     phones = {
         row[0]
@@ -129,8 +151,8 @@ def _execute(name: str, variant: str, parameters: dict, database: Path, out_dir:
 
 @pytest.fixture(scope="session")
 def runs(notebook_warehouse: NotebookWarehouse, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Every notebook on the last week of demo data and on an empty date range."""
-    out_dir = tmp_path_factory.mktemp("executed")
+    """Every notebook on the last week of demo data and on an empty date range (once per test run)."""
+    out_dir = _shared_dir(tmp_path_factory, "executed-notebooks")
     end = notebook_warehouse.end
     week = {"start_date": (end - timedelta(days=6)).isoformat(), "end_date": end.isoformat()}
     empty = {"start_date": "2001-01-01", "end_date": "2001-01-31"}
@@ -138,7 +160,17 @@ def runs(notebook_warehouse: NotebookWarehouse, tmp_path_factory: pytest.TempPat
     jobs = [(name, "demo", dict(week)) for name in NAMES]
     jobs[1][2]["rows"] = 5000  # list every template so the hostile one is among them
     jobs += [(name, "empty", dict(empty)) for name in NAMES]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(_execute, n, v, p, notebook_warehouse.database, out_dir) for n, v, p in jobs]
-        results = [f.result() for f in futures]
-    return {(r.name, r.variant): r for r in results}
+    with FileLock(str(out_dir / "run.lock")):
+        done = out_dir / "runs.json"
+        if not done.exists():
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                futures = [pool.submit(_execute, n, v, p, notebook_warehouse.database, out_dir)
+                           for n, v, p in jobs]
+                results = [f.result() for f in futures]
+            done.write_text(json.dumps([[r.name, r.variant, r.parameters, r.error] for r in results]))
+    runs = {}
+    for name, variant, parameters, error in json.loads(done.read_text()):
+        output = out_dir / f"{name}-{variant}.ipynb"
+        notebook = nbformat.read(str(output), as_version=4) if not error and output.exists() else None
+        runs[(name, variant)] = Run(name, variant, parameters, notebook, error)
+    return runs
