@@ -353,7 +353,7 @@ def _run(
     _set(con, "order_id_regex", settings.load.order_id_regex)
     staged = 0
     for i, file in enumerate(files):
-        step(f"reading {file.path.name}", i, total_steps)
+        step(f"reading {file.path.name} ({i + 1}/{len(files)})", i, total_steps)
         if is_empty(file):
             result.empty_files.append(file.name)
             continue
@@ -362,7 +362,7 @@ def _run(
     if staged == 0:
         return
     result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
-    step("validating", len(files), total_steps)
+    step(f"validating {result.rows_in:,} rows", len(files), total_steps)
     # Python normalises the distinct phone numbers while DuckDB (which releases the GIL) parses
     # everything else; the phone rule is applied once both are done.
     keys = phone_keys(con)

@@ -28,6 +28,7 @@ def test_every_format_loads_from_a_folder_and_reloading_changes_nothing(
     result = wh.run("load", "sends", str(folder))
     assert result.exit_code == 0, result.output
     assert re.search(r"rows loaded\s+20\b", result.output)
+    assert "steps" not in result.output  # no progress bar when stdout is not a terminal
     assert wh.scalar("SELECT count(*) FROM raw.sends") == 20
     assert wh.scalar("SELECT count(DISTINCT _source_file) FROM raw.sends") == 5
     loads = wh.query("SELECT status, rows_in, rows_loaded, rows_rejected, len(files) FROM meta.loads")
