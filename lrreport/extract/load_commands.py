@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -94,6 +95,10 @@ def _run_load(
             )
     except (LoadInputError, WarehouseError) as exc:
         raise click.ClickException(f"{exc}\nNothing was loaded.") from None
+    except duckdb.Error as exc:
+        raise click.ClickException(
+            f"the load failed: {exc}\nNothing was loaded (the transaction was rolled back)."
+        ) from None
     _summary(result, console)
     if not result.ok:
         raise click.ClickException(

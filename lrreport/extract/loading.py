@@ -174,6 +174,12 @@ def _stage_file(
         have = [row[0] for row in described]
         renames, drops, adds = plan_columns(file, have, source, column_map)
         if file.fmt == "jsonl":
+            # DuckDB saw only a sample of the records: ask for every key the load could use too,
+            # so a key that first appears further down is read rather than silently dropped
+            mapped = {_norm(v): k for k, v in column_map.items()}
+            later = [mapped.get(c, c) for c in adds]
+            have = have + [k for k in dict.fromkeys(later) if k not in have]
+            renames, drops, adds = plan_columns(file, have, source, column_map)
             _set(con, "load_json_columns", {c: "VARCHAR" for c in have})
         con.execute(read_sql(f"load/read_{file.fmt}"))
     except duckdb.Error as exc:

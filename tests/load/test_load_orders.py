@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -122,3 +123,21 @@ def test_money_time_zones_and_optional_columns(wh: Warehouse, tmp_path: Path) ->
         ("A-1", datetime(2024, 5, 2, 0, 0, tzinfo=UTC), Decimal("19.90"), Decimal("19.90"), "refunded", None),
         ("A-2", datetime(2024, 5, 2, 0, 0, tzinfo=UTC), Decimal("100.00"), None, None, None),
     ]
+
+
+def test_jsonl_keys_first_seen_beyond_duckdbs_sample_are_read(wh: Warehouse, tmp_path: Path) -> None:
+    # DuckDB infers JSON keys from a sample of the first records; optional keys that appear only
+    # further down must still be loaded, also under a mapped name
+    n = 25_000
+    rows = [
+        {"order_id": f"O{i}", "ordered_at": "2024-05-01T00:00:00Z", "order_total": "1.00"} for i in range(n)
+    ]
+    rows[-1] = dict(rows[-1], Mobile="215-555-0199", utm_source="late")
+    path = tmp_path / "late.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = wh.run("load", "orders", str(path), "--map", "Mobile=phone_number")
+    assert result.exit_code == 0, result.output
+    assert wh.query(f"SELECT phone_number, utm_source FROM raw.orders WHERE order_id = 'O{n - 1}'") == [
+        ("+12155550199", "late")
+    ]
+    assert wh.scalar("SELECT count(*) FROM raw.orders") == n
