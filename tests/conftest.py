@@ -9,6 +9,7 @@ warehouse must copy it (``demo_warehouse_copy``).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -41,7 +42,9 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
     """The shared, read-only warehouse built from TEST_SPEC by the real pipeline."""
     from lrreport.demo import build_demo_warehouse
 
-    shared = tmp_path_factory.getbasetemp().parent / "demo-warehouse"
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker's basetemp sits in the run's own folder; alone, basetemp is that folder
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo-warehouse"
     shared.mkdir(exist_ok=True)
     done = shared / "built.json"
     with FileLock(str(shared / "build.lock")):
