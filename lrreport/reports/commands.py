@@ -130,6 +130,7 @@ def report_list(notebook_dir: Path | None) -> None:
     """The notebooks and their parameters, read from the notebooks themselves."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from lrreport.reports.params import ParameterError
     from lrreport.reports.runner import list_notebooks
@@ -143,14 +144,14 @@ def report_list(notebook_dir: Path | None) -> None:
     if not infos:
         console.print("No notebooks found.")
     for info in infos:
-        table = Table(title=f"{info.name}: {info.title}", title_justify="left", show_lines=False)
+        table = Table(title=Text(f"{info.name}: {info.title}"), title_justify="left", show_lines=False)
         table.add_column("parameter", style="bold")
         table.add_column("type")
         table.add_column("default")
         table.add_column("meaning")
         for p in info.parameters:
             kind = p.type + (" or None" if p.optional and p.type not in ("any",) else "")
-            table.add_row(p.name, kind, p.default_text, p.help)
+            table.add_row(*(Text(v) for v in (p.name, kind, p.default_text, p.help)))
         console.print(table)
         console.print(f"  run: lrreport report run {info.name} -p key=value ...\n", highlight=False)
 
@@ -219,6 +220,7 @@ def schedule_show(now_text: str | None, settings: Settings) -> None:
     """The schedules with their last and next runs."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from lrreport.reports.schedule import ScheduleError, states
 
@@ -244,7 +246,7 @@ def schedule_show(now_text: str | None, settings: Settings) -> None:
         if last and last.error:
             status += f": {last.error[:80]}"
         next_run = "due now" if st.due_slot else local(st.next_slot)
-        table.add_row(
+        values = (
             st.schedule.name,
             st.schedule.notebook,
             st.schedule.cron,
@@ -254,6 +256,7 @@ def schedule_show(now_text: str | None, settings: Settings) -> None:
             next_run,
             (last.output or "-") if last else "-",
         )
+        table.add_row(*(Text(v) for v in values))  # Text: no rich markup in names, paths, errors
     Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
