@@ -194,7 +194,8 @@ def test_report_list_reads_the_notebooks() -> None:
     code, out, _ = run_cli("report", "list", "--notebooks", str(NOTEBOOKS))
     assert code == 0
     assert "figures: Test figures report" in out and "minimal: Minimal" in out
-    assert "how many figures to draw [0-5]" in out  # brackets are text, not rich markup and "sender_code_id" in out and "int or None" in out
+    # brackets in help text are text, not rich markup
+    assert "how many figures to draw [0-5]" in out and "sender_code_id" in out and "int or None" in out
 
 
 def test_report_list_default_folder_has_the_real_notebooks() -> None:
