@@ -358,6 +358,12 @@ def _tail(path: Path, lines: int = 30) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def _stamp(when: datetime) -> str:
     return when.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d_%H%M%S")
 
@@ -460,6 +466,7 @@ def run_report(
     start, end = plan.resolved.start, plan.resolved.end
     base = _stamp(generated_at) + (f"_{start.isoformat()}_{end.isoformat()}" if start and end else "")
     work = Path(tempfile.mkdtemp(prefix=f".partial-{base}-", dir=report_dir))
+    work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a published report is as readable as any file
     ipynb = work / f"{plan.info.name}.ipynb"
     log_fd, log_name = tempfile.mkstemp(prefix="lrreport-kernel-", suffix=".log")
     os.close(log_fd)
