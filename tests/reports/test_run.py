@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -30,7 +31,9 @@ def test_run_writes_a_dated_folder(good_run: GoodRun) -> None:
     folder = good_run.folder
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}_\d{6}_2025-01-05_2025-01-20", folder.name)
     assert sorted(p.name for p in folder.iterdir()) == ["figures.html", "figures.ipynb", "report.json"]
-    assert folder.stat().st_mode & 0o755 == 0o755  # readable like any other folder (umask 022)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert folder.stat().st_mode & 0o777 == 0o777 & ~umask  # not mkdtemp's private 0700
     meta = json.loads((folder / "report.json").read_text())
     assert meta["status"] == "ok" and meta["start"] == "2025-01-05" and meta["end"] == "2025-01-20"
     assert meta["parameters"]["timezone"] == "America/New_York"
