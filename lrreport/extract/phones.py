@@ -41,10 +41,43 @@ def to_e164(raw: str | None, region: str) -> str | None:
     return None
 
 
+def _international_form(key: str, country_code: int) -> str | None:
+    """The ``+`` form a digits-only key stands for, when that is certain without parsing.
+
+    In the North American plan (country code 1) a national number has 10 digits and never starts
+    with 1, so ``2155550123``, ``12155550123`` and ``+12155550123`` are one number: phonenumbers
+    then checks it once instead of three times. Anything else returns None and is parsed as is.
+    """
+    if key.startswith("+"):
+        return key if key[1:].isdigit() else None
+    if country_code != 1 or not key.isdigit():
+        return None
+    if len(key) == 10 and key[0] != "1":
+        return "+1" + key
+    if len(key) == 11 and key[0] == "1" and key[1] != "1":
+        return "+" + key
+    return None
+
+
 def phone_map(raws: Iterable[str | None], region: str) -> dict[str, list[str | None]]:
-    """Parallel lists ``raw`` and ``e164`` for the given distinct raw texts; e164 None when invalid."""
+    """Parallel lists ``raw`` and ``e164`` for the given distinct raw texts; e164 None when invalid.
+
+    Spellings of one number that are certainly the same (see ``_international_form``) share one
+    phonenumbers check.
+    """
     raw_list = [r for r in raws if r is not None]
-    return {"raw": raw_list, "e164": [to_e164(r, region) for r in raw_list]}
+    country_code = phonenumbers.country_code_for_region(region)
+    checked: dict[str, str | None] = {}
+    e164: list[str | None] = []
+    for raw in raw_list:
+        form = _international_form(raw, country_code)
+        if form is None:
+            e164.append(to_e164(raw, region))
+            continue
+        if form not in checked:
+            checked[form] = to_e164(form, region)
+        e164.append(checked[form])
+    return {"raw": raw_list, "e164": e164}
 
 
 def phone_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
