@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -115,7 +115,9 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
         base.with_database(workdir / "lrreport.duckdb"),
         reports=replace(base.reports, output_dir=str(workdir / "reports")),
     )
-    spec = replace(demo_spec(seed=seed), days=days)
+    # history ends yesterday (UTC) so that no simulated event lies in the future of "generated at"
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    spec = replace(demo_spec(end_date=yesterday, seed=seed), days=days)
     try:
         warehouse = build_demo_warehouse(settings, workdir, spec, step)
     except DemoError as exc:

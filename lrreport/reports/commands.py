@@ -1,4 +1,4 @@
-"""``lrreport report ...``, ``schedule ...``, ``lab`` and ``demo``."""
+"""``lrreport report ...``, ``schedule ...`` and ``lab``."""
 
 from __future__ import annotations
 
@@ -329,9 +329,3 @@ def lab(
             f"Note: {settings.database_path} does not exist yet; notebooks will fail until it does.", err=True
         )
     sys.exit(subprocess.call(cmd, env={**os.environ, **env}))
-
-
-@click.command()
-def demo() -> None:
-    """Everything on built-in demo data."""
-    raise click.ClickException("not built yet")
