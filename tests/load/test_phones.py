@@ -47,7 +47,14 @@ def test_shared_checks_give_the_same_answer_as_one_check_per_text() -> None:
     # keys as the loader builds them (punctuation removed): plain, with 1, with +1, edge lengths
     keys = []
     for national in ("2155550123", "4165550199", "1235550123", "2125550", "9995550123", "2015550123"):
-        keys += [national, "1" + national, "+1" + national, "11" + national, "0" + national]
+        keys += [
+            national,
+            "1" + national,
+            "+1" + national,
+            "11" + national,
+            "0" + national,
+            "+10" + national[1:],
+        ]
     keys += ["+442079460958", "442079460958", "02079460958", "+", "+12a", "not a phone"]
     for region in ("US", "CA", "GB", "DE"):
         shared = phone_map(keys, region)["e164"]
