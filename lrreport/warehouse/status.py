@@ -136,6 +136,11 @@ def print_status(status: dict[str, Any], console: Console) -> None:
     if not status["last_loads"]:
         t.add_row("(no loads yet)", "", "", "", "", "", "")
     console.print(t)
+    counts: dict[str, list[str]] = {}
+    for row in status["load_counts"]:
+        counts.setdefault(row["source"], []).append(f"{row['loads']:,} {row['status']}")
+    for source, parts in counts.items():
+        console.print(f"{source} loads so far: {', '.join(parts)}")
     for row in status["last_loads"]:
         if row["status"] != "ok" and row["detail"]:
             console.print(f"{row['source']} {row['status']}: {row['detail']}")

@@ -33,7 +33,13 @@ def test_status_reports_counts_ranges_loads_and_rejects(wh: Warehouse, tmp_path:
 
     table = wh.run("status")
     assert table.exit_code == 0, table.output
-    for text in ("raw.sends", "rejected_over_threshold", "negative amount", "no extraction state yet"):
+    for text in (
+        "raw.sends",
+        "rejected_over_threshold",
+        "negative amount",
+        "no extraction state yet",
+        "orders loads so far: 1 rejected_over_threshold",
+    ):
         assert text in table.output
 
 
