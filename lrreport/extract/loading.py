@@ -358,6 +358,7 @@ def _run(
     _set(con, "load_files", result.files)
     _set(con, "order_id_regex", settings.load.order_id_regex)
     staged = 0
+    offsets = [0] * len(files)  # the rowid in _stage where each file's rows start
     for i, file in enumerate(files):
         step(f"reading {file.path.name} ({i + 1}/{len(files)})", i, total_steps)
         if is_empty(file):
@@ -365,9 +366,12 @@ def _run(
             continue
         _stage_file(con, file, i, staged == 0, source, mapping)
         staged += 1
+        offsets[i] = con.execute(read_sql("load/stage_file_start")).fetchall()[0][0] or 0
+    if staged:
+        result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
     if staged == 0:
         return
-    result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
+    _set(con, "load_offsets", offsets)
     step(f"validating {result.rows_in:,} rows", len(files), total_steps)
     # Python normalises the distinct phone numbers while DuckDB (which releases the GIL) parses
     # everything else; the phone rule is applied once both are done.

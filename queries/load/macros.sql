@@ -41,3 +41,7 @@ CREATE OR REPLACE TEMP MACRO lr_url_param(url, key) AS
 
 -- The physical name of a staged file by its index in the load.
 CREATE OR REPLACE TEMP MACRO lr_source_file(idx) AS getvariable('load_files')[idx + 1];
+
+-- A staged row's 1-based record number in its file: _stage keeps each file's rows in file order,
+-- one file after the other, and load_offsets holds the rowid where each file starts.
+CREATE OR REPLACE TEMP MACRO lr_row(rid, idx) AS rid - getvariable('load_offsets')[idx + 1] + 1;

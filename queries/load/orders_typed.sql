@@ -15,7 +15,7 @@ SELECT *,
        AND (delivered_at IS NOT NULL OR _delivered_blank) AS _ok
 FROM (
     SELECT s._file_idx,
-           s._row,
+           lr_row(s.rowid, s._file_idx) AS _row,
            lr_text(s.order_id) AS order_id,
            lr_ts(s.ordered_at) AS ordered_at,
            lr_money(s.order_total) AS order_total,

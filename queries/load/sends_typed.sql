@@ -16,7 +16,7 @@ SELECT * EXCLUDE (given_order_id),
        AND (latency_ms IS NOT NULL OR _latency_blank) AS _ok
 FROM (
     SELECT _file_idx,
-           _row,
+           lr_row(rowid, _file_idx) AS _row,
            lr_text(send_id) AS given_send_id,
            lr_ts(sent_at) AS sent_at,
            lr_int(sender_code_id) AS sender_code_id,
