@@ -375,7 +375,7 @@ def _run(
     step(f"validating {result.rows_in:,} rows", len(files), total_steps)
     # Python normalises the distinct phone numbers while DuckDB (which releases the GIL) parses
     # everything else; the phone rule is applied once both are done.
-    keys = phone_keys(con)
+    keys = phone_keys(con, settings.business.default_region)
     result.distinct_phones = len(keys)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones") as pool:
         mapping = pool.submit(phone_map, keys, settings.business.default_region)

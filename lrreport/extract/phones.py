@@ -91,12 +91,14 @@ def phone_map(raws: Iterable[str | None], region: str) -> dict[str, list[str | N
     return {"raw": raw_list, "e164": e164}
 
 
-def phone_keys(con: duckdb.DuckDBPyConnection) -> list[str]:
+def phone_keys(con: duckdb.DuckDBPyConnection, region: str) -> list[str]:
     """The distinct phone keys of ``_stage`` (temp table ``_phone_keys`` maps each raw text to one).
 
-    DuckDB reduces the distinct texts to punctuation-free keys, so Python normalises each number
-    once however many ways it is written.
+    DuckDB reduces the distinct texts to keys (punctuation dropped; North American numbers in their
+    ``+1`` form, as ``_international_form`` does), so Python checks each number about once however
+    many ways it is written.
     """
+    con.execute("SET VARIABLE phone_country_code = ?", [phonenumbers.country_code_for_region(region)])
     con.execute(read_sql("load/distinct_phones"))
     return [row[0] for row in con.execute(read_sql("load/distinct_phone_keys")).fetchall()]
 
