@@ -221,9 +221,7 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,jsonl,parquet")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median)")
     parser.add_argument("--pandas-sample", type=int, default=20_000, help="rows the pandas baseline times")
-    parser.add_argument(
-        "--workdir", default=None, help="folder for files and DuckDB files (default: temp)"
-    )
+    parser.add_argument("--workdir", default=None, help="folder for files and DuckDB files (default: temp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files for the next run")
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
     args = parser.parse_args()

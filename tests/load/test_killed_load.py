@@ -13,7 +13,7 @@ import duckdb
 
 from tests.load.conftest import Warehouse, send_row, write_rows
 
-BIG_ROWS = 300_000
+BIG_ROWS = 400_000
 
 
 def _write_big_send_log(path: Path) -> None:
