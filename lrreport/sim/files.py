@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lrreport.extract.sources import ORDERS, SENDS
 from lrreport.sim.generator import (
     FIRST_NAMES,
     MS_DAY,
@@ -36,36 +37,10 @@ from lrreport.sim.generator import (
     build_story,
 )
 
-SEND_COLUMNS = (
-    "send_id",
-    "sent_at",
-    "sender_code_id",
-    "phone_list_id",
-    "transactional_message_id",
-    "phone_number",
-    "message_content",
-    "http_status",
-    "resource_id",
-    "error_code",
-    "order_id",
-)
-ORDER_COLUMNS = (
-    "order_id",
-    "ordered_at",
-    "order_total",
-    "phone_number",
-    "email",
-    "currency",
-    "status",
-    "refunded_total",
-    "landing_url",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_content",
-    "shipped_at",
-    "delivered_at",
-)
+# The loader's columns are the file contract; the generator writes all of them but latency_ms,
+# which only lrreport's recording sender can know.
+SEND_COLUMNS = tuple(c for c in SENDS.columns if c != "latency_ms")
+ORDER_COLUMNS = ORDERS.columns
 FORMATS = ("csv", "jsonl", "parquet")
 
 # Message types by shell position (SHELL_NAMES order).
