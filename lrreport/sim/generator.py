@@ -608,7 +608,9 @@ def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms
     sweep_sub = np.maximum(base_sub[sweep], promo_start) + (rng.random(len(sweep)) * 50 * MS_DAY).astype(
         np.int64
     )
-    sweep_sub = np.minimum(sweep_sub, opt_ms[sweep] - MS_MINUTE) // 1000 * 1000
+    # a short history can put the promotion's end after end_date: nobody subscribes in the future
+    sweep_sub = np.minimum(np.minimum(sweep_sub, opt_ms[sweep] - MS_MINUTE), end - MS_MINUTE)
+    sweep_sub = sweep_sub // 1000 * 1000
     members.append((sweep, 3, sweep_sub))
 
     pending = np.zeros(n, dtype=bool)
