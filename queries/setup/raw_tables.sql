@@ -10,8 +10,8 @@ CREATE TABLE IF NOT EXISTS raw.sends (
     sender_code_id           INTEGER NOT NULL,
     phone_list_id            INTEGER NOT NULL,
     transactional_message_id INTEGER NOT NULL,
-    phone_number             VARCHAR,            -- E.164; NULL only for a failed send whose number
-                                                 -- is not a phone number (ERROR_INVALID_PHONE_NUMBER)
+    phone_number             VARCHAR,            -- E.164; NULL only for a failed send (not 201) whose
+                                                 -- number is not a phone number
     phone_raw                VARCHAR,            -- as written in the file
     message_content          VARCHAR NOT NULL,
     http_status              SMALLINT NOT NULL,
