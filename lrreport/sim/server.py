@@ -129,18 +129,16 @@ class _Handler(BaseHTTPRequestHandler):
 
         fault = state.injector.draw(token_route=is_token) if (is_token or is_api) else None
         kind = fault.kind if fault else None
-        status: int | None
+        response: ApiResponse | None
         if fault and fault.kind == fk.DROP:
             self.close_connection = True
-            status = None
+            response = None
         elif fault and fault.kind in (fk.RATE_LIMIT, fk.RATE_LIMIT_HTTP_DATE, fk.RATE_LIMIT_BARE):
-            status = self._send(
-                error_response(
-                    429, "ERROR_TOO_MANY_REQUESTS", "Too many requests; slow down.", dict(fault.headers)
-                )
+            response = error_response(
+                429, "ERROR_TOO_MANY_REQUESTS", "Too many requests; slow down.", dict(fault.headers)
             )
         elif fault and fault.kind == fk.SERVER_ERROR:
-            status = self._send(_unhandled())
+            response = _unhandled()
         else:
             if fault and fault.kind == fk.SLOW:
                 time.sleep(fault.delay_s)
@@ -156,12 +154,15 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception:
                 log.exception("simulator: unhandled error on %s %s", self.command, path)
                 response = _unhandled()
-            status = self._send(response)
+        # logged before the answer leaves, so a client that has its answer finds it in the log
+        status = response.status if response is not None else None
         record = RequestRecord(self.command, path, query, status, kind, time.monotonic() - started)
         with state.lock:
             state.requests.append(record)
+        if response is not None:
+            self._send(response)
 
-    def _send(self, response: ApiResponse) -> int:
+    def _send(self, response: ApiResponse) -> None:
         payload = json.dumps(response.body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         self.send_response(response.status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -173,7 +174,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(payload)
-        return response.status
 
     # -- the token route --------------------------------------------------------------------------
 
