@@ -28,16 +28,24 @@ order_triggers AS (
     FROM intermediate.int_orders AS o
     CROSS JOIN triggers AS t
 ),
+-- The message types that have a trigger, keyed once per type instead of once per send (every
+-- int_sends.message_type comes from int_messages); sends of other types can never match.
+triggered_types AS (
+    SELECT DISTINCT m.message_type, t.type_key
+    FROM intermediate.int_messages AS m
+    JOIN triggers AS t ON t.type_key = macros.name_key(m.message_type)
+),
 first_sends AS (
     SELECT
-        order_id,
-        macros.name_key(message_type) AS type_key,
+        s.order_id,
+        tt.type_key,
         arg_min(
-            {'send_id': send_id, 'sent_at': sent_at, 'sender_code_id': sender_code_id},
-            (sent_at, send_id)
+            {'send_id': s.send_id, 'sent_at': s.sent_at, 'sender_code_id': s.sender_code_id},
+            (s.sent_at, s.send_id)
         ) AS first
-    FROM intermediate.int_sends
-    WHERE accepted AND order_id IS NOT NULL
+    FROM intermediate.int_sends AS s
+    JOIN triggered_types AS tt ON tt.message_type = s.message_type
+    WHERE s.accepted AND s.order_id IS NOT NULL
     GROUP BY ALL
 )
 SELECT
