@@ -281,27 +281,6 @@ def _progress(total: int, enabled: bool):  # noqa: ANN202 - rich types are optio
     return progress
 
 
-# DuckDB settings for the build only (global settings, so put back afterwards). Neither changes a
-# value: models with an ORDER BY keep it, and compression only decides how pages are stored.
-# Without insertion order DuckDB writes each model's rows from both threads as they come; the
-# DICT_FSST string compression costs about twice the write itself on the send rows (unique
-# texts, ids), and the plain, dictionary and FSST encodings still apply.
-BUILD_SETTINGS = {"preserve_insertion_order": "false", "disabled_compression_methods": "dict_fsst"}
-
-
-def _bulk_write_settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Apply BUILD_SETTINGS on ``con``; return the previous values to restore."""
-    previous = dict(
-        con.execute(
-            "SELECT name, value FROM duckdb_settings() WHERE name IN ?", [list(BUILD_SETTINGS)]
-        ).fetchall()
-    )
-    for name, value in BUILD_SETTINGS.items():
-        if name in previous:
-            con.execute(f"SET {name} = ?", [value])
-    return previous
-
-
 def run_models(
     con: duckdb.DuckDBPyConnection,
     settings: Settings,
@@ -314,7 +293,6 @@ def run_models(
     names = list(names)
     timings: dict[str, float] = {}
     progress = _progress(len(names), show_progress)
-    restore = _bulk_write_settings(con)
     con.execute("BEGIN TRANSACTION")
     try:
         prepare_session(con, settings, root)
@@ -347,9 +325,6 @@ def run_models(
     finally:
         if progress is not None:
             progress.stop()
-        for name, value in restore.items():
-            with contextlib.suppress(duckdb.Error):
-                con.execute(f"SET {name} = ?", [value])
     return timings
 
 
