@@ -8,6 +8,7 @@ idempotent and the extraction is incremental.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -102,13 +103,11 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
 
     started = time.perf_counter()
     stages = 5
+    numbers = itertools.count(1)
 
     def step(message: str) -> None:
-        step.n += 1  # type: ignore[attr-defined]
-        elapsed = time.perf_counter() - started
-        click.echo(f"[{step.n}/{stages}] {message}  ({elapsed:.1f}s)")  # type: ignore[attr-defined]
+        click.echo(f"[{next(numbers)}/{stages}] {message}  ({time.perf_counter() - started:.1f}s)")
 
-    step.n = 0  # type: ignore[attr-defined]
     workdir.mkdir(parents=True, exist_ok=True)
     base = settings_from(ctx)
     settings = replace(
@@ -123,7 +122,7 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
     except DemoError as exc:
         raise click.ClickException(str(exc)) from None
     end = warehouse.end_date
-    start = end - timedelta(days=29)
+    start = end - timedelta(days=min(29, days - 1))  # the last 30 days, or all the history there is
     step(f"rendering the overview report for {start} to {end}")
     try:
         params = {"start_date": start.isoformat(), "end_date": end.isoformat()}
