@@ -28,6 +28,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint queries/models queries/tests queries/analyses --processes 2
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2 -q

@@ -38,15 +38,30 @@ MAX_CONTACTS = 2_000_000
 
 CHILD = """
 import json, sys, time
+import duckdb
 from lrreport.config import Settings, WarehouseSettings
-from lrreport.warehouse.models import build
+from lrreport.warehouse.build import build
 settings = Settings(warehouse=WarehouseSettings(database=sys.argv[1], memory_limit=sys.argv[2]))
+mode = sys.argv[3]
+if mode == "increment":
+    # a day's new sends: copies of the last day's sends (new ids, a new load), phones unchanged
+    con = duckdb.connect(sys.argv[1])
+    con.execute("DELETE FROM raw.sends WHERE _load_id = 'bench-day'")
+    con.execute(\"\"\"INSERT INTO raw.sends SELECT * REPLACE ('day-' || send_id AS send_id,
+        sent_at + INTERVAL 1 DAY AS sent_at, 'bench-day' AS _load_id)
+        FROM raw.sends WHERE sent_at >= (SELECT max(sent_at) - INTERVAL 1 DAY FROM raw.sends)
+        AND _load_id <> 'bench-day'\"\"\")
+    new = con.execute("SELECT count(*) FROM raw.sends WHERE _load_id = 'bench-day'").fetchone()[0]
+    con.close()
+else:
+    new = None
 started = time.perf_counter()
-result = build(settings, show_progress=False)
+result = build(settings, full_refresh=(mode == "full"), show_progress=False)
 total = time.perf_counter() - started
-slowest = sorted(result.timings.items(), key=lambda kv: -kv[1])[:5]
-print(json.dumps({"models_s": result.seconds, "total_s": total, "tests_ok": result.ok,
-                  "failed": [r.name for r in result.tests.failed], "slowest": slowest,
+slowest = sorted(((n.name, n.seconds) for n in result.models), key=lambda kv: -kv[1])[:5]
+print(json.dumps({"models_s": sum(n.seconds for n in result.models), "total_s": total,
+                  "startup_s": result.startup_s, "tests_ok": result.ok, "new_sends": new,
+                  "failed": [n.name for n in result.failed], "slowest": slowest,
                   "fct_sends": result.rows.get("fct_sends")}))
 """
 
@@ -143,11 +158,11 @@ def baseline(database: Path) -> float:
     return seconds
 
 
-def measure(database: Path, memory_limit: str) -> dict:
-    """Build in a child process; its wall time, peak RSS and the build's own figures."""
+def measure(database: Path, memory_limit: str, mode: str = "full") -> dict:
+    """Build in a child process (mode full, or increment: a day's new sends first); wall time, peak RSS."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(database), memory_limit], stdout=subprocess.PIPE, cwd=ROOT,
+        [sys.executable, "-c", CHILD, str(database), memory_limit, mode], stdout=subprocess.PIPE, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     out = child.stdout.read() if child.stdout else b""
@@ -173,10 +188,17 @@ def main() -> None:
         base = baseline(database)
         figures = measure(database, args.memory_limit)
         rows.append({"sends": figures["fct_sends"], **figures, "baseline_s": base})
-        print(f"  build {figures['total_s']:.1f} s (models {figures['models_s']:.1f} s), peak RSS "
+        print(f"  full refresh {figures['total_s']:.1f} s (dbt start-up {figures['startup_s']:.1f} s, "
+              f"models {figures['models_s']:.1f} s), peak RSS "
               f"{figures['peak_rss_gb']:.2f} GB, baseline copy {base:.1f} s, ratio "
               f"{figures['models_s'] / base:.1f}x, tests ok: {figures['tests_ok']}", flush=True)
         print(f"  slowest models: {', '.join(f'{n} {s:.1f} s' for n, s in figures['slowest'])}", flush=True)
+        day = measure(database, args.memory_limit, "increment")
+        print(f"  increment of {day['new_sends']:,} sends: build {day['total_s']:.1f} s (dbt start-up "
+              f"{day['startup_s']:.1f} s, models {day['models_s']:.1f} s), "
+              f"peak RSS {day['peak_rss_gb']:.2f} GB, "
+              f"tests ok: {day['tests_ok']}", flush=True)
+        print(f"  slowest models: {', '.join(f'{n} {s:.1f} s' for n, s in day['slowest'])}", flush=True)
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         growth_data = last["sends"] / first["sends"]

@@ -60,7 +60,7 @@ def check_timezone(name: str) -> str:
 
 
 def session_variables(cfg: Settings) -> dict[str, object]:
-    """DuckDB variables ``connect`` sets besides the models' ``lr_*`` ones (``getvariable('name')``)."""
+    """DuckDB variables ``connect`` sets (``getvariable('name')``)."""
     return {
         "business_timezone": cfg.business.timezone,
         "currency": cfg.business.currency,
@@ -81,7 +81,6 @@ def connect(
     ``day`` / ``*_date`` columns, which are always business-timezone dates.
     """
     from lrreport.warehouse.db import connect as open_warehouse
-    from lrreport.warehouse.models import set_variables
 
     cfg = settings(database, config)
     tz = check_timezone(timezone or cfg.business.timezone)
@@ -91,7 +90,6 @@ def connect(
         present = {row[0] for row in con.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()}
         path = [name for name in SEARCH_PATH if name in present]
         con.execute(f"SET search_path = '{','.join(path)}'")  # only schemas that exist (DuckDB insists)
-        set_variables(con, cfg)  # the models' lr_timezone, lr_click_window, ... so model SQL runs as is
         for name, value in session_variables(cfg).items():
             con.execute(f"SET VARIABLE {name} = ?", [value])
     except BaseException:

@@ -23,7 +23,7 @@ from lrreport.extract.loading import LoadResult, load_files
 from lrreport.sim.files import MerchantFiles, write_merchant_files
 from lrreport.sim.generator import MerchantSpec, demo_spec, generate_merchant
 from lrreport.sim.server import run_simulator
-from lrreport.warehouse.models import BuildResult, build
+from lrreport.warehouse.build import BuildResult, build
 
 Step = Callable[[str], None]
 
@@ -78,7 +78,7 @@ def build_demo_warehouse(
     step("building the SQL models and running their data tests")
     built = build(settings, show_progress=False)
     if not built.ok:
-        raise DemoError("data tests failed on the demo data:\n" + built.tests.report())
+        raise DemoError("the build failed on the demo data:\n" + built.report())
     return DemoWarehouse(
         settings, spec, spec.resolved_end_date(), files, extracted, sends, orders, built
     )

@@ -22,7 +22,7 @@ import duckdb
 from lrreport.config import Settings
 from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_empty, sniff
 from lrreport.extract.lines import physical_lines
-from lrreport.extract.phones import create_phone_table, phone_keys, phone_map
+from lrreport.extract.phones import create_phone_table, install_phone_macros, pending_phones, phone_map
 from lrreport.extract.sources import SOURCES, FileSource
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
@@ -84,7 +84,7 @@ class LoadResult:
     rejected_rows: int = 0
     rejects: list[tuple[str, str, int]] = field(default_factory=list)  # (column, reason, count)
     empty_files: list[str] = field(default_factory=list)
-    distinct_phones: int = 0
+    phones_in_python: int = 0  # distinct phone texts SQL did not settle (normalised in Python)
     status: str = "ok"  # ok | rejected_over_threshold
     duration_s: float = 0.0
 
@@ -352,6 +352,7 @@ def _run(
     con.execute("SET enable_progress_bar = false")  # our own progress display, or none
     con.execute(read_sql("load/macros"))
     con.execute(read_sql("load/orders_macros"))
+    con.execute(read_sql("load/sms_macros"))
     _set(con, "load_id", result.load_id)
     _set(con, "load_source", source.name)
     _set(con, "loaded_at", datetime.now(UTC))
@@ -373,15 +374,21 @@ def _run(
         return
     _set(con, "load_offsets", offsets)
     step(f"validating {result.rows_in:,} rows", len(files), total_steps)
-    # Python normalises the distinct phone numbers while DuckDB (which releases the GIL) parses
-    # everything else; the phone rule is applied once both are done.
-    keys = phone_keys(con, settings.business.default_region)
-    result.distinct_phones = len(keys)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones") as pool:
-        mapping = pool.submit(phone_map, keys, settings.business.default_region)
+    # SQL settles the common North American phone spellings as it parses the rows; Python
+    # normalises the distinct other texts meanwhile (DuckDB releases the GIL), and their values
+    # are filled in once both are done.
+    region = settings.business.default_region
+    install_phone_macros(con, region)
+    pending = pending_phones(con)
+    result.phones_in_python = len(pending)
+    if not pending:
         con.execute(read_sql(source.typed_sql))
-        create_phone_table(con, mapping.result())
-    con.execute(read_sql(source.phone_rule_sql))
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones") as pool:
+            mapping = pool.submit(phone_map, pending, region)
+            con.execute(read_sql(source.typed_sql))
+            create_phone_table(con, mapping.result())
+        con.execute(read_sql(source.phone_rule_sql))
     con.execute(read_sql(source.bad_sql))
     con.execute(read_sql(source.rejects_sql))
     result.rejected_rows = con.execute("SELECT count(*) FROM _bad").fetchall()[0][0]

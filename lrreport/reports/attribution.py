@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
 from lrreport.reports import data
 
 if TYPE_CHECKING:  # pragma: no cover
+    from lrreport.config import Settings
     from lrreport.reports.context import ReportContext
 
 
@@ -18,14 +20,25 @@ def window_label(click_days: int, view_hours: int) -> str:
     return f"{click_days} d click / {view_hours} h view"
 
 
+def attribution_with_windows(
+    con: duckdb.DuckDBPyConnection, settings: Settings, click_window_days: int, view_window_hours: int
+) -> pd.DataFrame:
+    """The credited and unmapped orders as ``marts.fct_order_attribution`` would hold them under other
+    windows: the attribution rules of the models (macros/attribution.sql), compiled by the last build."""
+    from lrreport.warehouse.build import what_if_sql
+
+    if click_window_days < 0 or view_window_hours < 0:
+        raise ValueError("attribution windows must not be negative")
+    params = {"click_window_hours": int(click_window_days) * 24, "view_window_hours": int(view_window_hours)}
+    return con.execute(f"SELECT * FROM (\n{what_if_sql(settings)}\n) ORDER BY order_id", params).df()
+
+
 def compare_windows(ctx: ReportContext, windows: Sequence[Sequence[int]]) -> pd.DataFrame:
     """Link and post-send orders and revenue of the period under each ``[click_days, view_hours]`` pair.
 
-    Each window re-runs the attribution model's own SQL (``attribution_with_windows``), so the numbers
-    match what ``lrreport build`` would give with those settings; the configured window is marked.
+    Each window runs the models' own attribution rules, so the numbers match what ``lrreport build``
+    would give with those settings; the configured window is marked.
     """
-    from lrreport.warehouse.models import attribution_with_windows
-
     configured = (ctx.settings.attribution.click_window_days, ctx.settings.attribution.view_window_hours)
     rows = []
     for pair in windows:

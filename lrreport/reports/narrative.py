@@ -282,42 +282,41 @@ def segment_causes(template: str, encoding: str, max_characters: int | None = No
 
 def definitions(settings: Any, timezone: str, latency_target_s: float | None = None) -> HtmlFragment:
     """Every metric of the reports in plain words, with the windows and the time zone actually used."""
-    attribution = settings.attribution
     business_tz = settings.business.timezone
     target = latency_target_s if latency_target_s is not None else settings.reports.latency_target_s
+    from lrreport.warehouse import metric_registry
+
+    registry = metric_registry.load()
+
+    def metric(name: str) -> tuple[str, str]:
+        return registry[name].term, registry[name].describe(settings)
+
     entries = [
-        ("Send attempt", "One call to Listrak's Send Transactional Message, whatever the answer."),
-        ("Accepted", "An attempt Listrak answered with HTTP 201 (it took the message for delivery)."),
-        ("Acceptance rate", "Accepted sends / send attempts."),
+        metric("attempts"),
+        metric("accepted"),
+        metric("acceptance_rate"),
         ("Error code", "Listrak's error (e.g. ERROR_PHONE_NUMBER_NOT_SUBSCRIBED) for an attempt that "
                        "was not accepted; the HTTP status when there was none."),
-        ("Unique recipients", "Distinct phone numbers with at least one accepted send."),
-        ("Segments", "Billable SMS segments of accepted sends: GSM-7 holds 160 characters in one "
-                     "segment and 153 per segment when split; any other character makes the message "
-                     "UCS-2 (70, then 67); each link counts as its 22-character short form."),
+        metric("unique_recipients"),
+        metric("segments"),
+        # p50 and p90 are the registry's latency_p50_s / latency_p90_s; p99 and the target are the
+        # timeliness table's own.
         ("Timeliness (p50 / p90 / p99)", "Seconds from the order event (placed, shipped, delivered) to "
                                          "the first accepted send of the matching message: half, 90% "
                                          f"and 99% of messages went out within that time. Target: "
                                          f"{target:g} s."),
-        ("Coverage", "Share of orders with a phone number whose event falls in the period that got an "
-                     "accepted send of the matching message at all."),
-        ("Link revenue", f"Orders whose UTM tags say utm_source={attribution.utm_source} and "
-                         f"utm_medium={attribution.utm_medium} and whose campaign names a message, "
-                         f"credited to the latest accepted send of it to the buyer within "
-                         f"{attribution.click_window_days} days before the order."),
-        ("Post-send revenue", "Other orders by a phone that got an accepted send within "
-                              f"{attribution.view_window_hours} hours before the order, credited to the "
-                              "latest such send."),
-        ("Attributed revenue", "Link + post-send revenue at net value (refunds deducted); cancelled "
-                               "orders and the order a message was about never count."),
-        ("Revenue per accepted send", "Attributed revenue / accepted sends."),
-        ("Opt-out rate", f"Opt-outs within {attribution.optout_window_hours} hours after an accepted "
-                         "send to the same phone / accepted sends."),
+        metric("coverage"),
+        metric("link_revenue"),
+        metric("post_send_revenue"),
+        metric("attributed_revenue"),
+        metric("revenue_per_accepted_send"),
+        metric("optout_rate"),
         ("Unmapped", "SMS-tagged orders whose campaign names no message shell (map them with "
                      "[attribution] campaign_map)."),
         ("Time zone", f"Days are calendar days in {business_tz} (the business time zone): sends are "
-                      "dated by when they were sent, revenue by when the order was placed. Times "
-                      f"are shown in {timezone}."),
+                      "dated by when they were sent, revenue by when the order was placed, opt-outs "
+                      "within the window by the day of the send they are credited to, timeliness and "
+                      f"coverage by the day of the order event. Times are shown in {timezone}."),
     ]
     items = "".join(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>" for term, text in entries)
     style = (

@@ -402,6 +402,24 @@ class RunPlan:
     report: str
 
 
+def _require_complete_build(database: Path) -> None:
+    """No report from marts that a failed or killed build left half rebuilt (refused before any run)."""
+    import duckdb
+
+    from lrreport.warehouse.builds import IncompleteBuildError, require_complete_build
+
+    try:
+        con = duckdb.connect(str(database), read_only=True)
+    except duckdb.Error:
+        return  # not openable now (e.g. a writer holds it): the notebook itself will say so
+    try:
+        require_complete_build(con, database)
+    except IncompleteBuildError as exc:
+        raise ParameterError(str(exc)) from None
+    finally:
+        con.close()
+
+
 def plan_run(
     settings: Settings,
     notebook: str,
@@ -429,6 +447,8 @@ def plan_run(
         raise ParameterError(
             f"database {db} does not exist: load and build first, or pass --database / -p database=PATH"
         )
+    if db is not None:
+        _require_complete_build(Path(str(db)).expanduser())
     return RunPlan(info=info, resolved=resolved, report=report_name or info.name)
 
 

@@ -125,17 +125,32 @@ class Tile:
     help: str = ""
 
 
-OVERVIEW_TILES: tuple[Tile, ...] = (
-    Tile("attempts", "Send attempts", "count", None, "Every Send Transactional Message call."),
-    Tile("acceptance_rate", "Acceptance rate", "rate", "up", "Accepted (HTTP 201) / attempts."),
-    Tile("unique_recipients", "Unique recipients", "count", None, "Distinct phones with an accepted send."),
-    Tile("segments", "Segments", "count", None, "SMS segments billed for accepted sends."),
-    Tile("attributed_revenue", "Attributed revenue", "money", "up", "Link + post-send revenue."),
-    Tile("revenue_per_accepted_send", "Revenue / accepted send", "money_cents", "up",
-         "Attributed revenue / accepted sends."),
-    Tile("optout_rate", "Opt-out rate (24 h)", "rate", "down",
-         "Opt-outs within 24 h of an accepted send / accepted sends."),
+def metric_tile(name: str, settings: Any = None) -> Tile:
+    """The tile of a registry metric (queries/models/marts/_metrics.yml): its label, kind, which way
+    is better and its description, with the configured windows when ``settings`` are given."""
+    from lrreport.warehouse import metric_registry
+
+    metric = metric_registry.load()[name]
+    return Tile(metric.name, metric.label, metric.kind, metric.better, metric.describe(settings))  # type: ignore[arg-type]
+
+
+OVERVIEW_METRICS = (
+    "attempts",
+    "acceptance_rate",
+    "unique_recipients",
+    "segments",
+    "attributed_revenue",
+    "revenue_per_accepted_send",
+    "optout_rate",
 )
+
+
+def overview_tiles(settings: Any = None) -> tuple[Tile, ...]:
+    """The overview's KPI tiles, every one defined by the metric registry."""
+    return tuple(metric_tile(name, settings) for name in OVERVIEW_METRICS)
+
+
+OVERVIEW_TILES: tuple[Tile, ...] = overview_tiles()
 
 CONTENT_TILES: tuple[Tile, ...] = (
     Tile("accepted_sends", "Accepted sends", "count"),

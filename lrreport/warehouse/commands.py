@@ -12,61 +12,60 @@ from lrreport.config import Settings
 from lrreport.warehouse.status import status_command as status  # noqa: F401 (registered by the CLI)
 
 
-def _fail_tests(run) -> None:  # noqa: ANN001 - a datatests.TestRun
-    click.echo(run.report(), err=True)
-    names = ", ".join(r.name for r in run.failed)
-    raise click.ClickException(f"{len(run.failed)} data test(s) failed: {names}")
+def _finish(result) -> None:  # noqa: ANN001 - a build.BuildResult
+    if not result.ok:
+        click.echo(result.report(), err=True)
+        failed = result.failed
+        names = ", ".join(n.name for n in failed)
+        raise click.ClickException(f"{len(failed)} node(s) failed: {names}")
 
 
 @click.command()
-@click.option("--select", "select", default=None, metavar="NAME[+]",
-              help="Build one model (NAME) or it and everything downstream (NAME+).")
-@click.option("--no-test", is_flag=True, help="Skip the data tests after building.")
+@click.option("--select", "select", default=None, metavar="SPEC",
+              help="dbt node selection: a model (fct_sends), it and everything downstream (fct_sends+), "
+                   "a folder (marts) ...")
+@click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models from all history.")
+@click.option("--no-test", is_flag=True, help="Skip the data tests.")
 @database_option
-def build(settings: Settings, select: str | None, no_test: bool) -> None:
-    """Build the SQL models into the staging, intermediate and marts schemas, then run the data tests.
+def build(settings: Settings, select: str | None, full_refresh: bool, no_test: bool) -> None:
+    """Build the dbt models in queries/ (incrementally) and run their data tests.
 
-    The models are built in one transaction: a failing model leaves the previous build in place.
-    Exits non-zero when a model or a data test fails.
+    A model that fails stops the models downstream of it; the build is recorded as failed and no
+    report publishes until a build succeeds. Exits non-zero when a model or a data test fails.
     """
+    from lrreport.warehouse.build import BuildError
+    from lrreport.warehouse.build import build as run_build
     from lrreport.warehouse.db import WarehouseError
-    from lrreport.warehouse.models import ModelError
-    from lrreport.warehouse.models import build as build_models
 
     try:
-        result = build_models(settings, select, run_tests=not no_test)
-    except (ModelError, WarehouseError) as exc:
+        result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
+    except (BuildError, WarehouseError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"built {len(result.models)} models in {result.seconds:.1f} s into {settings.database_path}")
+    _finish(result)
+    kind = "full refresh" if result.full_refresh else "incremental"
+    click.echo(f"built {len(result.models)} models ({kind}) in {result.seconds:.1f} s "
+               f"(dbt start-up {result.startup_s:.1f} s) into {settings.database_path}")
     for name, rows in result.rows.items():
-        click.echo(f"  marts.{name}: {rows} rows ({result.timings[name]:.2f} s)")
-    if result.tests is not None:
-        if not result.tests.ok:
-            _fail_tests(result.tests)
-        click.echo(f"all {len(result.tests.results)} data tests passed")
+        click.echo(f"  marts.{name}: {rows:,} rows")
+    if result.tests:
+        click.echo(f"all {len(result.tests)} data tests passed")
 
 
 @click.command()
-@click.argument("names", nargs=-1)
+@click.option("--select", "select", default=None, metavar="SPEC", help="dbt selection of the tests to run.")
 @database_option
-def test(settings: Settings, names: tuple[str, ...]) -> None:
-    """Run the data tests (all, or the NAMES given) against the built marts; non-zero exit on failure."""
-    from lrreport.warehouse.datatests import run_data_tests
-    from lrreport.warehouse.db import WarehouseError, connect
+def test(settings: Settings, select: str | None) -> None:
+    """Run the data tests against the built models; non-zero exit on failure."""
+    from lrreport.warehouse.build import BuildError
+    from lrreport.warehouse.build import test as run_tests
+    from lrreport.warehouse.db import WarehouseError
 
     try:
-        con = connect(settings, read_only=True)
-    except WarehouseError as exc:
+        result = run_tests(settings, select)
+    except (BuildError, WarehouseError) as exc:
         raise click.ClickException(str(exc)) from None
-    try:
-        run = run_data_tests(con, settings, list(names) or None)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        con.close()
-    if not run.ok:
-        _fail_tests(run)
-    click.echo(f"all {len(run.results)} data tests passed")
+    _finish(result)
+    click.echo(f"all {len(result.tests)} data tests passed")
 
 
 def _cell(column: str, value: object) -> str:

@@ -10,6 +10,8 @@ from lrreport.config import Settings
 from lrreport.sqlfiles import read_sql
 
 SETUP_SCRIPTS = ("setup/raw_tables", "setup/meta_tables")
+# The per-send SMS facts raw.sends stores since they are computed at load (ensure_schema adds them).
+SENDS_FACTS = ("characters", "encoding", "segment_units", "segments", "has_link")
 
 
 class WarehouseError(Exception):
@@ -46,6 +48,26 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw and meta tables when missing (idempotent)."""
+    """Create the raw and meta tables when missing, upgrading an older raw.sends (idempotent).
+
+    A raw.sends from before the per-send SMS facts were stored at load (no ``characters``,
+    ``encoding``, ``segment_units``, ``segments``, ``has_link``) is rebuilt in the current layout in
+    one transaction: set aside, created anew, refilled with the facts computed from the stored
+    content by the loader's own macros (``queries/load/sms_macros.sql``), the old table dropped.
+    Nothing of it is kept when a step fails.
+    """
+    present = {row[0] for row in con.execute(read_sql("setup/sends_columns")).fetchall()}
+    if present and not present >= set(SENDS_FACTS):
+        con.begin()
+        try:
+            con.execute(read_sql("load/sms_macros"))
+            con.execute(read_sql("setup/upgrade_sends_set_aside"))
+            for name in SETUP_SCRIPTS:
+                con.execute(read_sql(name))
+            con.execute(read_sql("setup/upgrade_sends_facts"))
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
     for name in SETUP_SCRIPTS:
         con.execute(read_sql(name))

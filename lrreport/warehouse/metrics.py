@@ -1,7 +1,9 @@
 """KPIs for a date range, read from the marts: the numbers behind ``lrreport metrics``.
 
 One row per group (message type, day or sender code) and a ``total`` row computed from the
-detail, so distinct recipients, percentiles and rates are right for the whole range.
+detail, so distinct recipients, percentiles and rates are right for the whole range. Every column
+is a metric of the registry (queries/models/marts/_metrics.yml, read by metric_registry), which
+also compiles the query: nothing here defines a metric.
 """
 
 from __future__ import annotations
@@ -15,42 +17,16 @@ import duckdb
 import pandas as pd
 
 from lrreport.config import Settings
-from lrreport.sqlfiles import read_sql
+from lrreport.warehouse import metric_registry
+from lrreport.warehouse.builds import IncompleteBuildError, require_complete_build
 
-GROUPINGS = ("message_type", "day", "sender_code")
-COLUMNS = (
-    "group",
-    "attempts",
-    "accepted",
-    "acceptance_rate",
-    "unique_recipients",
-    "segments",
-    "multi_segment_sends",
-    "ucs2_sends",
-    "link_orders",
-    "link_revenue",
-    "post_send_orders",
-    "post_send_revenue",
-    "attributed_revenue",
-    "revenue_per_accepted_send",
-    "optouts_24h",
-    "optout_rate",
-    "latency_p50_s",
-    "latency_p90_s",
-    "coverage",
-)
-COUNT_COLUMNS = (
-    "attempts",
-    "accepted",
-    "unique_recipients",
-    "segments",
-    "multi_segment_sends",
-    "ucs2_sends",
-    "link_orders",
-    "post_send_orders",
-    "optouts_24h",
-)
-MONEY_COLUMNS = ("link_revenue", "post_send_revenue", "attributed_revenue")
+REGISTRY = metric_registry.load()
+GROUPINGS = metric_registry.GROUPINGS
+# The columns of the KPI table: ``group`` and the registry's KPIs in its order
+# (queries/models/marts/_metrics.yml); their formats come from each metric's kind.
+COLUMNS = ("group", *(m.name for m in REGISTRY.kpis))
+COUNT_COLUMNS = tuple(m.name for m in REGISTRY.kpis if m.kind == "count")
+MONEY_COLUMNS = tuple(m.name for m in REGISTRY.kpis if m.kind == "money")
 
 
 class MetricsError(Exception):
@@ -69,6 +45,7 @@ def kpis(
 
     Columns are exactly ``COLUMNS``; the last row's group is ``total``.
     """
+    registry = metric_registry.load()
     if by is not None and by not in GROUPINGS:
         raise MetricsError(f"--by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     if end < start:
@@ -78,13 +55,25 @@ def kpis(
     ).fetchone()[0]
     if not built:
         raise MetricsError("the marts are not built yet: run `lrreport build` first")
-    params: dict[str, Any] = {"start": start, "end": end, "by": by, "sender_code_id": sender_code_id}
-    frame = con.execute(read_sql("metrics/kpis"), params).df()
-    for column in COUNT_COLUMNS:
-        frame[column] = frame[column].astype("int64")
-    for column in MONEY_COLUMNS:
-        frame[column] = frame[column].astype("float64").round(2)
-    return frame[list(COLUMNS)].reset_index(drop=True)
+    try:
+        require_complete_build(con, settings.database_path)
+    except IncompleteBuildError as exc:
+        raise MetricsError(str(exc)) from None
+    params: dict[str, Any] = {"start": start, "end": end, "sender_code_id": sender_code_id}
+    frame = con.execute(registry.kpi_sql(by), params).df()
+    for metric in registry.kpis:
+        if metric.kind == "count":
+            frame[metric.name] = frame[metric.name].astype("int64")
+        elif metric.kind == "money":
+            frame[metric.name] = frame[metric.name].astype("float64").round(2)
+        else:
+            frame[metric.name] = frame[metric.name].astype("float64")
+    return frame[["group", *(m.name for m in registry.kpis)]].reset_index(drop=True)
+
+
+def kpi_sql(by: str | None = None) -> str:
+    """The compiled KPI query for a grouping (what ``kpis`` runs; see metric_registry)."""
+    return metric_registry.load().kpi_sql(by)
 
 
 def _clean(value: Any) -> Any:

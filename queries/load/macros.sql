@@ -1,9 +1,16 @@
 -- Parsing rules shared by the send-log and orders loaders. Every staged value is text; these
 -- macros turn it into a typed value (NULL when it does not parse) or name what is wrong with it.
 -- A *_problem macro returns NULL for an empty value: required columns check lr_missing first.
-CREATE OR REPLACE TEMP MACRO lr_text(x) AS nullif(trim(x), '');
--- True when a value is absent: NULL, empty or blank.
-CREATE OR REPLACE TEMP MACRO lr_blank(x) AS (x IS NULL OR trim(x) = '');
+
+-- The text trimmed as trim() does (characters of Unicode category Zs; in ASCII only the space),
+-- NULL when nothing is left. Plain ASCII text (as many bytes as characters) that neither starts
+-- nor ends with a space is its own trimmed form: it is kept as is, without copying it.
+CREATE OR REPLACE TEMP MACRO lr_text(x) AS
+    CASE WHEN strlen(x) = length(x) AND NOT starts_with(x, ' ') AND NOT ends_with(x, ' ') THEN nullif(x, '')
+         ELSE nullif(trim(x), '') END;
+-- True when a value is absent: NULL, empty or blank (same shortcut as lr_text).
+CREATE OR REPLACE TEMP MACRO lr_blank(x) AS
+    (x IS NULL OR CASE WHEN strlen(x) = length(x) AND NOT starts_with(x, ' ') THEN x = '' ELSE trim(x) = '' END);
 
 CREATE OR REPLACE TEMP MACRO lr_missing(x) AS
     CASE WHEN lr_text(x) IS NULL THEN 'missing value' END;

@@ -1,10 +1,9 @@
--- The good order rows of the batch with their phone in E.164; per order_id the newest version
+-- The good order rows of the batch (phone in E.164); per order_id the newest version
 -- wins: the last file of the load, and within a file the last row.
 CREATE OR REPLACE TEMP TABLE _new_orders AS
-SELECT order_id, ordered_at, order_total, p.e164 AS phone_number, email, currency, status, refunded_total,
+SELECT order_id, ordered_at, order_total, phone_number, email, currency, status, refunded_total,
        landing_url, utm_source, utm_medium, utm_campaign, utm_content, shipped_at, delivered_at,
        _file_idx, _row
-FROM _typed AS t
-LEFT JOIN _phones AS p ON p.raw = t.phone_raw
+FROM _typed
 WHERE _ok
 QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY _file_idx DESC, _row DESC) = 1;

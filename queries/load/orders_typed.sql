@@ -1,7 +1,8 @@
 -- Every staged order row parsed once: typed values, UTM values (columns first, else landing_url's
--- query string), and _ok when the row passes every rule that needs no phone lookup
--- (orders_phone_rule adds that one; the rules are spelled out per column, for the bad rows only,
--- in orders_rejects).
+-- query string), and _ok when the row passes every rule (the rules are spelled out per column, for
+-- the bad rows only, in orders_rejects). The phone is in E.164 when SQL settles it
+-- (load/phone_macros.sql); the other texts are _phone_pending until Python has normalised them
+-- (orders_phone_rule).
 CREATE OR REPLACE TEMP TABLE _typed AS
 SELECT *,
        order_id IS NOT NULL
@@ -12,14 +13,17 @@ SELECT *,
        AND coalesce(status <> '?', TRUE)
        AND (currency IS NULL OR regexp_full_match(currency, '[A-Z]{3}'))
        AND (shipped_at IS NOT NULL OR _shipped_blank)
-       AND (delivered_at IS NOT NULL OR _delivered_blank) AS _ok
+       AND (delivered_at IS NOT NULL OR _delivered_blank)
+       AND (phone_number IS NOT NULL OR _phone_pending OR lr_blank(phone_raw)) AS _ok
 FROM (
     SELECT s._file_idx,
            lr_row(s.rowid, s._file_idx) AS _row,
            lr_text(s.order_id) AS order_id,
            lr_ts(s.ordered_at) AS ordered_at,
            lr_money(s.order_total) AS order_total,
+           lr_nanp_e164(lr_phone_national(s.phone_number)) AS phone_number,
            s.phone_number AS phone_raw,
+           lr_phone_national(s.phone_number) IS NULL AND NOT lr_blank(s.phone_number) AS _phone_pending,
            lr_text(s.email) AS email,
            upper(lr_text(s.currency)) AS currency,
            lr_order_status(s.status) AS status,

@@ -1,7 +1,4 @@
--- The raw text -> E.164 mapping the loaders join back onto the staged rows (e164 NULL: not a phone).
--- $key and $e164 are parallel lists computed in Python, one entry per distinct key.
+-- The raw text -> E.164 mapping of the texts SQL did not settle (e164 NULL: not a phone number).
+-- $raw and $e164 are parallel lists computed in Python, one entry per distinct text.
 CREATE OR REPLACE TEMP TABLE _phones AS
-SELECT k.raw, m.e164
-FROM _phone_keys AS k
-LEFT JOIN (SELECT unnest($key::VARCHAR[]) AS key, unnest($e164::VARCHAR[]) AS e164) AS m
-    ON m.key = k.key;
+SELECT unnest($raw::VARCHAR[]) AS raw, unnest($e164::VARCHAR[]) AS e164;

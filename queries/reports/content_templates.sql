@@ -4,20 +4,22 @@
 -- $message_name, $limit (rows).
 WITH sends AS (
     SELECT
-        message_name,
-        regexp_replace(regexp_replace(message_content, 'https?://\S+', '{link}', 'g'), '[0-9]+', '#', 'g')
+        f.message_name,
+        regexp_replace(regexp_replace(t.message_content, 'https?://\S+', '{link}', 'g'), '[0-9]+', '#', 'g')
             AS template,
-        encoding,
-        segments,
-        characters,
-        has_link,
-        message_content
-    FROM marts.fct_sends
-    WHERE accepted
-      AND sent_date BETWEEN $start AND $end
-      AND ($sender_code_id IS NULL OR sender_code_id = $sender_code_id)
-      AND ($message_type IS NULL OR message_type = $message_type)
-      AND ($message_name IS NULL OR message_name = $message_name)
+        f.encoding,
+        f.segments,
+        f.characters,
+        f.has_link,
+        t.message_content
+    FROM marts.fct_sends AS f
+    -- the text stays in staging: the mart does not copy it
+    JOIN staging.stg_sends AS t ON t.send_id = f.send_id
+    WHERE f.accepted
+      AND f.sent_date BETWEEN $start AND $end
+      AND ($sender_code_id IS NULL OR f.sender_code_id = $sender_code_id)
+      AND ($message_type IS NULL OR f.message_type = $message_type)
+      AND ($message_name IS NULL OR f.message_name = $message_name)
 )
 SELECT
     message_name,

@@ -1,5 +1,9 @@
 -- Attributed orders and revenue per message type over the period, link vs post-send, and revenue per
--- accepted send. Grain: message type. Params: $start, $end (order dates), $sender_code_id.
+-- accepted send: the registry's link_orders, link_revenue, post_send_orders, post_send_revenue,
+-- attributed_revenue, accepted and revenue_per_accepted_send (queries/models/marts/_metrics.yml) per
+-- type, revenue dated by the order's day and sends by their own, equal to `lrreport metrics --by
+-- message_type` (tests/models/test_metrics_consistency.py). Grain: message type. Params: $start,
+-- $end, $sender_code_id.
 SELECT
     coalesce(message_type, '(unknown)') AS message_type,
     sum(link_orders)::BIGINT AS link_orders,

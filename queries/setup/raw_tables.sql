@@ -19,6 +19,13 @@ CREATE TABLE IF NOT EXISTS raw.sends (
     error_code               VARCHAR,
     order_id                 VARCHAR,            -- from the column, else the content by regex
     latency_ms               DOUBLE,             -- only the recording sender knows it
+    -- computed once at load (queries/load/sms_macros.sql; an older raw.sends gets them from
+    -- lrreport.warehouse.db.ensure_schema): the message as carriers bill it
+    characters               INTEGER NOT NULL,   -- length as sent (each link as 22 characters)
+    encoding                 VARCHAR NOT NULL,   -- GSM-7 or UCS-2
+    segment_units            INTEGER NOT NULL,   -- septets (GSM-7) or UTF-16 code units (UCS-2)
+    segments                 INTEGER NOT NULL,
+    has_link                 BOOLEAN NOT NULL,
     _load_id                 VARCHAR NOT NULL,
     _loaded_at               TIMESTAMPTZ NOT NULL,
     _source_file             VARCHAR NOT NULL

@@ -2,11 +2,12 @@
 -- order's revenue, a post-send credit always names a send, an unmapped one never does, a credited
 -- send was accepted, went to the order's phone, is not about the same order, was sent at or
 -- before the order within the window of its rule, and matches the row's shell.
-SELECT a.order_id, a.rule, a.status, a.net_revenue, o.order_total, a.send_id, s.accepted,
+SELECT
+    a.order_id, a.rule, a.status, a.net_revenue, o.order_total, a.send_id, s.accepted,
     s.phone_number AS send_phone, a.phone_number AS order_phone, s.sent_at, a.ordered_at
-FROM marts.fct_order_attribution AS a
-JOIN marts.fct_orders AS o ON o.order_id = a.order_id
-LEFT JOIN marts.fct_sends AS s ON s.send_id = a.send_id
+FROM {{ ref('fct_order_attribution') }} AS a
+INNER JOIN {{ ref('fct_orders') }} AS o ON o.order_id = a.order_id
+LEFT JOIN {{ ref('fct_sends') }} AS s ON s.send_id = a.send_id
 WHERE a.status = 'cancelled'
     OR a.net_revenue > o.order_total OR a.net_revenue <> o.net_revenue
     OR a.rule NOT IN ('link', 'post_send', 'unmapped')
@@ -21,6 +22,8 @@ WHERE a.status = 'cancelled'
         OR s.sent_at > a.ordered_at
         OR s.sent_at <> a.sent_at
         OR s.transactional_message_id <> a.transactional_message_id
-        OR (a.rule = 'link' AND a.ordered_at >= s.sent_at + getvariable('lr_click_window'))
-        OR (a.rule = 'post_send' AND a.ordered_at >= s.sent_at + getvariable('lr_view_window'))
+        OR (a.rule = 'link' AND a.ordered_at >= {{ lr_add_days('s.sent_at', var('click_window_days')) }})
+        OR (
+            a.rule = 'post_send' AND a.ordered_at >= {{ lr_add_hours('s.sent_at', var('view_window_hours')) }}
+        )
     ))

@@ -16,6 +16,9 @@ from decimal import Decimal
 
 import pandas as pd
 
+from lrreport.config import LoadSettings
+from lrreport.sqlfiles import read_sql
+
 A, B, C, D = "+15550000001", "+15550000002", "+15550000003", "+15550000004"
 LOADED = datetime(2024, 2, 1, tzinfo=UTC)
 CONFIG_TOML = """
@@ -185,7 +188,7 @@ def frames() -> dict[str, pd.DataFrame]:
         {
             "short_code_id": [c[0] for c in CONTACTS],
             "phone_list_id": [c[1] for c in CONTACTS],
-            "phone_number": [c[2].lstrip("+") for c in CONTACTS],  # Listrak writes no '+'
+            "phone_number": [c[2] for c in CONTACTS],  # the extractor stores E.164
             "email_address": [None] * len(CONTACTS),
             "first_name": [None] * len(CONTACTS),
             "last_name": [None] * len(CONTACTS),
@@ -232,7 +235,16 @@ def frames() -> dict[str, pd.DataFrame]:
 
 def fill(con) -> None:  # noqa: ANN001 - a DuckDB connection with the raw schema in place
     """Insert the golden rows into the raw tables."""
+    con.execute(read_sql("load/sms_macros"))
     for table, frame in frames().items():
         con.register("golden_rows", frame)
-        con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM golden_rows")
+        if table == "sends":  # what the loader derives once per send: facts, order id from the content
+            con.execute(
+                "INSERT INTO raw.sends BY NAME SELECT * REPLACE (coalesce(order_id, nullif(regexp_extract("
+                "message_content, ?, 1), '')) AS order_id), unnest(lr_sms_facts(message_content)) "
+                "FROM golden_rows",
+                [LoadSettings().order_id_regex],
+            )
+        else:
+            con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM golden_rows")
         con.unregister("golden_rows")

@@ -105,7 +105,7 @@ def test_fct_sends(golden_con) -> None:  # noqa: ANN001
     assert rows(
         golden_con,
         "SELECT count(*) FROM marts.fct_sends AS f JOIN raw.sends AS r USING (send_id) "
-        "WHERE f.sent_at = r.sent_at AND f.message_content = r.message_content "
+        "WHERE f.sent_at = r.sent_at AND f.segments = r.segments AND f.has_link = r.has_link "
         "AND f.resource_id IS NOT DISTINCT FROM r.resource_id AND f.latency_ms IS NULL "
         "AND f.message_name = CASE f.transactional_message_id WHEN 104 THEN 'Loyalty Points' "
         "ELSE f.message_type END",

@@ -89,18 +89,17 @@ def test_properties(content: str) -> None:
 @pytest.fixture(scope="module")
 def sql_con():  # noqa: ANN201
     con = duckdb.connect()
-    for path in sorted((queries_dir() / "macros").glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    con.execute((queries_dir() / "load" / "sms_macros.sql").read_text(encoding="utf-8"))
     yield con
     con.close()
 
 
 SQL_COUNT = """
-WITH a AS (SELECT i, c, macros.sms_as_sent(c) AS sent FROM t),
-h AS (SELECT *, macros.sms_has_link(c, sent) AS has_link FROM a),
-b AS (SELECT *, macros.sms_is_gsm7(sent) AS gsm7 FROM h),
-u AS (SELECT *, macros.sms_units(sent, gsm7) AS units FROM b)
-SELECT i, length(sent), macros.sms_encoding(gsm7), units, macros.sms_segments(units, gsm7), has_link
+WITH a AS (SELECT i, c, lr_sms_as_sent(c) AS sent FROM t),
+h AS (SELECT *, lr_sms_has_link(c, sent) AS has_link FROM a),
+b AS (SELECT *, lr_sms_is_gsm7(sent) AS gsm7 FROM h),
+u AS (SELECT *, lr_sms_units(sent, gsm7) AS units FROM b)
+SELECT i, length(sent), lr_sms_encoding(gsm7), units, lr_sms_segments(units, gsm7), has_link
 FROM u ORDER BY i
 """
 

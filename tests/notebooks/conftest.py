@@ -64,7 +64,7 @@ def notebook_warehouse(demo_warehouse, tmp_path_factory: pytest.TempPathFactory)
 
 def _build_notebook_warehouse(demo_warehouse, database: Path) -> None:
     from lrreport.extract.loading import load_files
-    from lrreport.warehouse.models import build
+    from lrreport.warehouse.build import build
 
     folder = database.parent
     shutil.copyfile(demo_warehouse.database, database)

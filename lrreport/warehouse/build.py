@@ -1,0 +1,362 @@
+"""``lrreport build`` and ``lrreport test``: the dbt project in ``queries/`` run in-process.
+
+A thin shell over dbt (dbtRunner): the settings of ``lrreport.toml`` become dbt vars, a profile
+pointing at the configured DuckDB file is written to the warehouse's state folder (beside it, in
+``.lrreport/dbt/``, which also holds dbt's target and logs), progress comes from dbt's events, and
+a failing model or data test becomes one message naming its file and the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lrreport.config import Settings
+from lrreport.sqlfiles import queries_dir
+from lrreport.warehouse.builds import latest_build
+
+# The order columns a message type's trigger may name (messages.triggers values).
+TRIGGER_COLUMNS = ("ordered_at", "shipped_at", "delivered_at")
+WHAT_IF_ANALYSIS = "attribution_windows"
+
+
+class BuildError(Exception):
+    """A model or data test failed, or the settings cannot be used by the models."""
+
+
+@dataclass
+class NodeResult:
+    """One model or data test of a dbt invocation."""
+
+    name: str
+    kind: str  # model | test | ...
+    path: str  # the file, relative to the project
+    status: str  # success, error, pass, fail, skipped ...
+    seconds: float
+    message: str = ""
+    failures: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("success", "pass")
+
+
+@dataclass
+class BuildResult:
+    """What a build (or a test run) did, node by node."""
+
+    nodes: list[NodeResult]
+    seconds: float
+    startup_s: float
+    full_refresh: bool = False
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def models(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.kind == "model"]
+
+    @property
+    def tests(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.kind == "test"]
+
+    @property
+    def failed(self) -> list[NodeResult]:
+        return [n for n in self.nodes if not n.ok and n.status != "skipped"]
+
+    @property
+    def skipped(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.status == "skipped"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped
+
+    def report(self) -> str:
+        """One line per failing node (file and cause), then what was skipped because of it."""
+        lines = []
+        for node in self.failed:
+            what = "data test" if node.kind == "test" else node.kind
+            cause = node.message.strip().splitlines()
+            if node.kind == "test" and node.failures:
+                cause = [f"{node.failures} offending row(s)"]
+            lines.append(f"{what} {node.name} failed ({project_path(node.path)}): {' '.join(cause)[:600]}")
+        if self.skipped:
+            lines.append("skipped after the failure: " + ", ".join(n.name for n in self.skipped))
+        return "\n".join(lines)
+
+
+def project_path(path: str) -> str:
+    """A node's file as the user finds it: ``queries/models/marts/fct_sends.sql``."""
+    return str(Path("queries") / path) if path else "queries"
+
+
+def validate_settings(settings: Settings) -> None:
+    """Reject settings the models cannot use, naming the setting."""
+    for message_type, column in settings.messages.triggers.items():
+        if column not in TRIGGER_COLUMNS:
+            raise BuildError(
+                f"{settings.source}: messages.triggers[{message_type!r}] = {column!r}: "
+                f"the trigger must be one of {', '.join(TRIGGER_COLUMNS)}"
+            )
+    a = settings.attribution
+    for name in ("click_window_days", "view_window_hours", "optout_window_hours"):
+        if getattr(a, name) < 0:
+            raise BuildError(f"{settings.source}: attribution.{name} must not be negative")
+
+
+def dbt_vars(settings: Settings) -> dict[str, Any]:
+    """The dbt vars of queries/dbt_project.yml, filled from the settings."""
+    a = settings.attribution
+    return {
+        "timezone": settings.business.timezone,
+        "currency": settings.business.currency,
+        "optout_timezone": settings.extract.optout_timezone,
+        "utm_source": a.utm_source,
+        "utm_medium": a.utm_medium,
+        "click_window_days": int(a.click_window_days),
+        "view_window_hours": int(a.view_window_hours),
+        "optout_window_hours": int(a.optout_window_hours),
+        "campaign_map": dict(a.campaign_map),
+        "message_types": dict(settings.messages.types),
+        "triggers": dict(settings.messages.triggers),
+    }
+
+
+def state_dir(settings: Settings) -> Path:
+    """Where dbt's profile, target and logs live for this warehouse (beside the DuckDB file)."""
+    path = settings.database_path.resolve()
+    return path.parent / ".lrreport" / "dbt" / path.stem
+
+
+def write_profile(settings: Settings) -> Path:
+    """A profiles.yml for this warehouse (JSON is YAML); returns its folder."""
+    folder = state_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    duck: dict[str, Any] = {"TimeZone": "UTC"}
+    if settings.warehouse.memory_limit:
+        duck["memory_limit"] = settings.warehouse.memory_limit
+    if settings.warehouse.threads:
+        duck["threads"] = int(settings.warehouse.threads)
+    output = {"type": "duckdb", "path": str(settings.database_path.resolve()), "threads": 1, "settings": duck}
+    profile = {"lrreport": {"target": "duckdb", "outputs": {"duckdb": output}}}
+    (folder / "profiles.yml").write_text(json.dumps(profile, indent=2), encoding="utf-8")
+    return folder
+
+
+def _args(settings: Settings, command: list[str], project: Path | None = None) -> list[str]:
+    folder = write_profile(settings)
+    return [
+        *command,
+        "--project-dir", str(project or queries_dir()),
+        "--profiles-dir", str(folder),
+        "--target-path", str(folder / "target"),
+        "--log-path", str(folder / "logs"),
+        "--vars", json.dumps(dbt_vars(settings)),
+        "--no-send-anonymous-usage-stats",
+        "--no-version-check",
+        "--quiet",
+        "--log-level", "none",
+    ]
+
+
+@contextmanager
+def _dbt_environment() -> Iterator[None]:
+    """No usage statistics, no network, whatever the user's own dbt settings say."""
+    saved = {k: os.environ.get(k) for k in ("DBT_SEND_ANONYMOUS_USAGE_STATS", "DO_NOT_TRACK")}
+    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    os.environ["DO_NOT_TRACK"] = "1"
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def _closing_duckdb() -> Iterator[None]:
+    """Close dbt-duckdb's in-process DuckDB instance afterwards, so lrreport can open the file again."""
+    try:
+        yield
+    finally:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+        with DuckDBConnectionManager._LOCK:
+            if DuckDBConnectionManager._ENV is not None:
+                DuckDBConnectionManager._ENV.close()
+                DuckDBConnectionManager._ENV = None
+
+
+Progress = Callable[[str, int, int], None]  # (node being built, nodes done, nodes in total)
+
+
+class _Runner:
+    """One dbt invocation: parse once, run a command, collect node results and progress."""
+
+    def __init__(self, settings: Settings, progress: Progress | None, project: Path | None = None) -> None:
+        self.settings = settings
+        self.project = project
+        self.progress = progress
+        self.done = 0
+        self.total = 0
+
+    def _callback(self, event: Any) -> None:
+        name = event.info.name
+        if name == "NodeStart" and self.progress is not None:
+            node = event.data.node_info
+            self.progress(f"{node.resource_type} {node.node_name}", self.done, self.total)
+        elif name == "NodeFinished":
+            self.done += 1
+
+    def invoke(self, command: list[str]) -> tuple[Any, float]:
+        """Run ``dbt <command>``; returns dbt's result and the start-up seconds (import and parse)."""
+        started = time.perf_counter()
+        from dbt.cli.main import dbtRunner
+
+        with _dbt_environment(), _closing_duckdb():
+            parsed = dbtRunner().invoke(_args(self.settings, ["parse"], self.project))
+            if not parsed.success:
+                raise BuildError(f"queries/: the dbt project does not parse: {parsed.exception}")
+            manifest = parsed.result
+            self.total = sum(1 for n in manifest.nodes.values() if n.resource_type in ("model", "test"))
+            startup = time.perf_counter() - started
+            runner = dbtRunner(manifest=manifest, callbacks=[self._callback])
+            result = runner.invoke(_args(self.settings, command, self.project))
+        if result.exception is not None and result.result is None:
+            raise BuildError(f"dbt {command[0]} failed: {result.exception}")
+        return result, startup
+
+
+def _nodes(result: Any) -> list[NodeResult]:
+    nodes = []
+    for r in result.result.results:
+        node = r.node
+        nodes.append(
+            NodeResult(
+                name=node.name,
+                kind=str(node.resource_type),
+                path=node.original_file_path,
+                status=str(r.status),
+                seconds=float(r.execution_time or 0.0),
+                message=r.message or "",
+                failures=int(r.failures or 0),
+            )
+        )
+    return nodes
+
+
+def last_build_ok(settings: Settings) -> bool:
+    """Whether a build has ever finished well on this warehouse (else the next one starts afresh)."""
+    from lrreport.warehouse.db import connect
+
+    con = connect(settings, read_only=True)
+    try:
+        if latest_build(con) is None:
+            return False
+        return bool(con.execute("SELECT count(*) FROM meta.lr_builds WHERE status = 'ok'").fetchone()[0])
+    finally:
+        con.close()
+
+
+def _mart_rows(settings: Settings) -> dict[str, int]:
+    from lrreport.warehouse.db import connect
+
+    con = connect(settings, read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+        ).fetchall()]
+        return {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
+    finally:
+        con.close()
+
+
+def build(
+    settings: Settings,
+    select: str | None = None,
+    *,
+    full_refresh: bool = False,
+    run_tests: bool = True,
+    show_progress: bool | None = None,
+    progress: Progress | None = None,
+    project: Path | None = None,
+) -> BuildResult:
+    """Build the models (all, or dbt's ``--select``) and their data tests; incremental by default.
+
+    The first build of a warehouse (no successful build recorded) is a full refresh. Raises
+    BuildError for unusable settings; a failing model or test is in the result (``ok`` false).
+    ``project`` is another copy of the dbt project (tests use it).
+    """
+    from lrreport.warehouse.db import connect
+
+    validate_settings(settings)
+    connect(settings).close()  # the raw and meta tables exist before dbt looks for its sources
+    full_refresh = full_refresh or not last_build_ok(settings)
+    command = ["build" if run_tests else "run"]
+    if select:
+        command += ["--select", select]
+    if full_refresh:
+        command.append("--full-refresh")
+    with _progress(show_progress, progress) as report:
+        started = time.perf_counter()
+        runner = _Runner(settings, report, project)
+        result, startup = runner.invoke(command)
+        nodes = _nodes(result)
+        ok = all(n.ok for n in nodes)
+        if ok:
+            runner.invoke(["compile", "--select", WHAT_IF_ANALYSIS])
+    out = BuildResult(nodes, time.perf_counter() - started, startup, full_refresh)
+    if ok:
+        out.rows = _mart_rows(settings)
+    return out
+
+
+def test(settings: Settings, select: str | None = None, show_progress: bool | None = None) -> BuildResult:
+    """Run the data tests (all, or ``select``) against the built models."""
+    from lrreport.warehouse.db import WarehouseError
+
+    if not settings.database_path.exists():
+        raise WarehouseError(f"DuckDB file {settings.database_path} does not exist yet: load and build first")
+    command = ["test"] + (["--select", select] if select else [])
+    with _progress(show_progress, None) as report:
+        started = time.perf_counter()
+        result, startup = _Runner(settings, report).invoke(command)
+    return BuildResult(_nodes(result), time.perf_counter() - started, startup)
+
+
+def what_if_sql(settings: Settings) -> str:
+    """The compiled attribution analysis of the last build ($click_window_hours, $view_window_hours)."""
+    compiled = state_dir(settings) / "target" / "compiled" / "lrreport" / "analyses"
+    path = compiled / f"{WHAT_IF_ANALYSIS}.sql"
+    if not path.is_file():
+        raise BuildError(
+            f"no compiled attribution analysis for {settings.database_path}: run `lrreport build` first"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+@contextmanager
+def _progress(show: bool | None, given: Progress | None) -> Iterator[Progress | None]:
+    if given is not None or not (sys.stderr.isatty() if show is None else show):
+        yield given
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("[bold]build[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), transient=True)
+    task = bar.add_task("parsing the dbt project", total=None)
+
+    def report(what: str, done: int, total: int) -> None:
+        bar.update(task, description=what, completed=done, total=total)
+
+    with bar:
+        yield report

@@ -1,0 +1,78 @@
+{# Incremental builds. Which raw rows are new to a model is decided by what was loaded since
+   that model last built, never by the rows' own timestamps: every raw row carries the _load_id
+   of the load that wrote it, and each incremental model records (in its post-hook, inside its
+   own transaction) the loads it has processed in meta.lr_model_loads. A send log for last week
+   loaded today is new; a failed build marks nothing, so the next build picks the rows up again.
+   A model also records a fingerprint of what it depends on besides raw rows (the vars and the
+   message shells of int_messages); when that changes, every row counts as new. Each model then
+   recomputes the keys its new rows can affect (its header says which) and replaces them: the
+   pre-hook deletes those keys, the model inserts them again. #}
+
+{% macro lr_meta(name) -%}
+    {{ api.Relation.create(database=target.database, schema='meta', identifier=name) }}
+{%- endmacro %}
+
+{# The raw tables whose _load_id the models follow. #}
+{% macro lr_raw_tables() -%}
+    {{ return(['sends', 'orders', 'listrak_optouts', 'listrak_contacts', 'listrak_transactional_messages',
+               'listrak_phone_lists', 'listrak_sender_codes']) }}
+{%- endmacro %}
+
+{# What besides raw rows the models depend on, as one text: the vars and the shells. #}
+{% macro lr_fingerprint() -%}
+    {%- set settings = {} -%}
+    {%- for name in ['timezone', 'currency', 'optout_timezone', 'utm_source', 'utm_medium', 'click_window_days',
+                     'view_window_hours', 'optout_window_hours', 'campaign_map', 'message_types', 'triggers'] -%}
+        {%- do settings.update({name: var(name)}) -%}
+    {%- endfor -%}
+    {{ dbt.hash(lr_quote(tojson(settings, sort_keys=true)) ~ " || coalesce((SELECT " ~ dbt.listagg(
+        "concat_ws('|', sender_code_id, phone_list_id, transactional_message_id, message_name, message_type, "
+        ~ "trigger_column, name_key)", "';'", "ORDER BY sender_code_id, phone_list_id, transactional_message_id")
+        ~ " FROM " ~ ref('int_messages') ~ "), '')") }}
+{%- endmacro %}
+
+{# True for a raw row this model has not processed yet (or for every row when its inputs changed). #}
+{% macro lr_is_new(load_id='_load_id') -%}
+    ({{ load_id }} NOT IN (SELECT load_id FROM {{ lr_meta('lr_model_loads') }} WHERE model = {{ lr_quote(this.identifier) }})
+     OR {{ lr_inputs_changed() }})
+{%- endmacro %}
+
+{% macro lr_inputs_changed() -%}
+    coalesce((SELECT max(fingerprint) FROM {{ lr_meta('lr_model_state') }} WHERE model = {{ lr_quote(this.identifier) }}), '')
+        <> {{ lr_fingerprint() }}
+{%- endmacro %}
+
+{# Pre-hook: delete the keys the model is about to insert again (only on an incremental run). #}
+{% macro lr_delete_affected(key, affected_sql) -%}
+    {%- if is_incremental() -%}
+    DELETE FROM {{ this }} WHERE {{ key }} IN ({{ affected_sql }})
+    {%- else -%}
+    SELECT 1
+    {%- endif -%}
+{%- endmacro %}
+
+{# Post-hook: record the loads present at the start of this build and the fingerprint as processed. #}
+{% macro lr_mark_processed() -%}
+    DELETE FROM {{ lr_meta('lr_model_loads') }} WHERE model = {{ lr_quote(this.identifier) }};
+    INSERT INTO {{ lr_meta('lr_model_loads') }} (model, load_id)
+    SELECT {{ lr_quote(this.identifier) }}, load_id FROM {{ lr_meta('lr_build_loads') }};
+    DELETE FROM {{ lr_meta('lr_model_state') }} WHERE model = {{ lr_quote(this.identifier) }};
+    INSERT INTO {{ lr_meta('lr_model_state') }} (model, fingerprint, built_at)
+    VALUES ({{ lr_quote(this.identifier) }}, {{ lr_fingerprint() }}, {{ dbt.current_timestamp() }})
+{%- endmacro %}
+
+{# The config every incremental model shares. #}
+{% macro lr_incremental_config(key, affected_sql) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=[lr_delete_affected(key, affected_sql)],
+        post_hook=[lr_mark_processed()]
+    ) }}
+{%- endmacro %}
+
+{# The longest window in which a send can earn an order (click or view), in hours. #}
+{% macro lr_max_credit_hours() -%}
+    {{ [var('click_window_days') | int * 24, var('view_window_hours') | int] | max }}
+{%- endmacro %}

@@ -1,0 +1,67 @@
+{# Time rules, in one place: timestamps are UTC (TIMESTAMPTZ) underneath; days, hours and
+   weekdays are taken in the business time zone (var timezone). Engine-specific forms are
+   dispatched so that the same models run on another adapter. #}
+
+{# The wall-clock time of a UTC instant in the business time zone (a zone-less timestamp). #}
+{% macro lr_local(ts, zone=none) -%}
+    {{ return(adapter.dispatch('lr_local', 'lrreport')(ts, zone or var('timezone'))) }}
+{%- endmacro %}
+{% macro default__lr_local(ts, zone) -%}
+    timezone({{ lr_quote(zone) }}, {{ ts }})
+{%- endmacro %}
+
+{# The business date of a UTC instant. #}
+{% macro lr_local_date(ts) -%}
+    CAST({{ lr_local(ts) }} AS DATE)
+{%- endmacro %}
+
+{# The instant a zone-less wall-clock time means in `zone` (Listrak's optOutDate). #}
+{% macro lr_from_local(ts, zone) -%}
+    {{ return(adapter.dispatch('lr_from_local', 'lrreport')(ts, zone)) }}
+{%- endmacro %}
+{% macro default__lr_from_local(ts, zone) -%}
+    timezone({{ lr_quote(zone) }}, {{ ts }})
+{%- endmacro %}
+
+{# Hour of day 0-23 and ISO weekday 1 (Monday) - 7 of a UTC instant in the business time zone. #}
+{% macro lr_local_hour(ts) -%}
+    CAST(hour({{ lr_local(ts) }}) AS TINYINT)
+{%- endmacro %}
+{% macro lr_local_isodow(ts) -%}
+    {{ return(adapter.dispatch('lr_local_isodow', 'lrreport')(ts)) }}
+{%- endmacro %}
+{% macro default__lr_local_isodow(ts) -%}
+    CAST(isodow({{ lr_local(ts) }}) AS TINYINT)
+{%- endmacro %}
+
+{# Seconds from instant `a` to instant `b` (fractional). #}
+{% macro lr_seconds_between(a, b) -%}
+    {{ return(adapter.dispatch('lr_seconds_between', 'lrreport')(a, b)) }}
+{%- endmacro %}
+{% macro default__lr_seconds_between(a, b) -%}
+    (epoch({{ b }}) - epoch({{ a }}))
+{%- endmacro %}
+
+{# An instant plus a whole number of hours or days (windows). #}
+{% macro lr_add_hours(ts, hours) -%}
+    {{ dbt.dateadd('hour', hours, ts) }}
+{%- endmacro %}
+{% macro lr_add_days(ts, days) -%}
+    {{ dbt.dateadd('day', days, ts) }}
+{%- endmacro %}
+
+{# The days from `first` to `last` (DATEs) inclusive, one row each, as column `day`. #}
+{% macro lr_day_series(first, last) -%}
+    {{ return(adapter.dispatch('lr_day_series', 'lrreport')(first, last)) }}
+{%- endmacro %}
+{% macro default__lr_day_series(first, last) -%}
+    CAST(unnest(generate_series({{ first }}, {{ last }}, INTERVAL 1 DAY)) AS DATE)
+{%- endmacro %}
+
+{# The type of an instant (a UTC timestamp with its zone). #}
+{% macro lr_type_instant() -%}
+    {{ return(adapter.dispatch('lr_type_instant', 'lrreport')()) }}
+{%- endmacro %}
+{% macro default__lr_type_instant() -%}
+    TIMESTAMPTZ
+{%- endmacro %}

@@ -1,7 +1,0 @@
--- Grain: one row per order with a phone number and triggered message type it never got.
--- Key: (order_id, message_type).
--- Purpose: the list behind coverage below 100%: which orders missed which message.
--- materialized: view
-SELECT order_id, message_type, trigger_column, trigger_at, trigger_date, order_status
-FROM marts.fct_order_messages
-WHERE has_phone AND NOT got_message

@@ -1,0 +1,103 @@
+-- Grain: one row per order and triggered message type, for orders whose trigger column is set
+-- (var triggers: Order Confirmation <- ordered_at, Shipping Confirmation <- shipped_at, Delivery
+-- Confirmation <- delivered_at by default). Cancelled orders included.
+-- Key: (order_id, message_type).
+-- Purpose: timeliness and coverage: the first accepted send of that type about the order (its
+-- order_id; earliest sent_at, then smallest send_id), the delay from the trigger in seconds, and
+-- whether the order got the message at all. Orders with a phone and got_message = false are the
+-- ones that were missed (marts.missing_order_messages).
+-- Incremental: recomputes every row of lr_affected_order_messages() (new or changed orders and
+-- the orders new sends are about).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ lr_delete_affected('order_id', lr_affected_order_messages()) }}",
+    post_hook="{{ lr_mark_processed() }}"
+) }}
+WITH trigger_map AS (
+    SELECT
+        {{ lr_name_key('message_type') }} AS type_key,
+        min(message_type) AS message_type,
+        min(trigger_column) AS trigger_column
+    FROM ({{ lr_mapping(var('triggers'), 'message_type', 'trigger_column') }}) AS t
+    GROUP BY 1
+),
+
+orders AS (
+    SELECT
+        order_id,
+        ordered_at,
+        shipped_at,
+        delivered_at,
+        has_phone,
+        status
+    FROM {{ ref('int_orders') }}
+    {% if is_incremental() -%}
+    WHERE order_id IN ({{ lr_affected_order_messages() }})
+    {%- endif %}
+),
+
+order_triggers AS (
+    SELECT
+        o.order_id,
+        t.message_type,
+        t.type_key,
+        t.trigger_column,
+        CASE t.trigger_column
+            WHEN 'ordered_at' THEN o.ordered_at
+            WHEN 'shipped_at' THEN o.shipped_at
+            WHEN 'delivered_at' THEN o.delivered_at
+        END AS trigger_at,
+        o.has_phone,
+        o.status AS order_status
+    FROM orders AS o
+    CROSS JOIN trigger_map AS t
+),
+
+-- The message types that have a trigger, keyed once per type instead of once per send.
+triggered_types AS (
+    SELECT DISTINCT
+        m.message_type,
+        t.type_key
+    FROM {{ ref('int_messages') }} AS m
+    INNER JOIN trigger_map AS t ON {{ lr_name_key('m.message_type') }} = t.type_key
+),
+
+ranked_sends AS (
+    SELECT
+        s.order_id,
+        tt.type_key,
+        s.send_id,
+        s.sent_at,
+        s.sender_code_id,
+        row_number() OVER (PARTITION BY s.order_id, tt.type_key ORDER BY s.sent_at, s.send_id) AS send_rank
+    FROM {{ ref('fct_sends') }} AS s
+    INNER JOIN triggered_types AS tt ON s.message_type = tt.message_type
+    WHERE
+        s.accepted
+        AND s.order_id IN (SELECT o.order_id FROM orders AS o)
+),
+
+first_sends AS (
+    SELECT *
+    FROM ranked_sends
+    WHERE send_rank = 1
+)
+
+SELECT
+    ot.order_id,
+    ot.message_type,
+    ot.trigger_column,
+    ot.trigger_at,
+    {{ lr_local_date('ot.trigger_at') }} AS trigger_date,
+    ot.has_phone,
+    ot.order_status,
+    fs.send_id AS first_send_id,
+    fs.sent_at AS first_sent_at,
+    fs.sender_code_id,
+    {{ lr_seconds_between('ot.trigger_at', 'fs.sent_at') }} AS delay_s,
+    fs.send_id IS NOT NULL AS got_message
+FROM order_triggers AS ot
+LEFT JOIN first_sends AS fs ON ot.order_id = fs.order_id AND ot.type_key = fs.type_key
+WHERE ot.trigger_at IS NOT NULL

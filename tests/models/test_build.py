@@ -1,0 +1,206 @@
+# ruff: noqa: E501  (SQL reads best on one line)
+"""`lrreport build` / `lrreport test` over the dbt project: loud failures, flagged half builds, settings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from lrreport.cli import cli
+from lrreport.config import ExtractSettings, MessageSettings, load_settings
+from lrreport.reports.attribution import attribution_with_windows
+from lrreport.reports.params import ParameterError
+from lrreport.reports.runner import plan_run
+from lrreport.sqlfiles import queries_dir
+from lrreport.warehouse.build import build, state_dir
+
+
+@pytest.fixture()
+def golden_copy(golden, tmp_path: Path) -> dict[str, Path]:  # noqa: ANN001
+    """A private copy of the built golden warehouse, free to corrupt."""
+    database = tmp_path / "copy.duckdb"
+    shutil.copy(golden["database"], database)
+    return {"config": golden["config"], "database": database}
+
+
+def invoke(paths: dict[str, Path], *args: str):  # noqa: ANN201
+    args = ("--config", str(paths["config"]), *args, "--database", str(paths["database"]))
+    return CliRunner().invoke(cli, list(args))
+
+
+def newest_build(database: Path) -> tuple:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(
+            "SELECT status, failed_node FROM meta.lr_builds ORDER BY started_at DESC LIMIT 1"
+        ).fetchone()
+    finally:
+        con.close()
+
+
+def test_every_model_documents_grain_key_and_purpose() -> None:
+    models = sorted((queries_dir() / "models").glob("*/*.sql"))
+    assert {"staging", "intermediate", "marts"} <= {p.parent.name for p in models}
+    for path in models:
+        header = path.read_text(encoding="utf-8").lower()
+        assert "grain:" in header and "key:" in header and "purpose:" in header, path
+        assert path.with_suffix(".yml").is_file(), f"{path}: no .yml beside it"
+
+
+def test_failing_model_names_its_file_and_no_report_publishes(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    project = tmp_path / "queries"
+    shutil.copytree(queries_dir(), project, ignore=shutil.ignore_patterns("target", "logs"))
+    broken = project / "models" / "marts" / "agg_revenue_daily.sql"
+    broken.write_text(broken.read_text().replace("link_revenue + post_send_revenue", "no_such_column"))
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("INSERT INTO raw.sends SELECT * REPLACE ('S99' AS send_id, 'late' AS _load_id) FROM raw.sends LIMIT 1")
+    con.close()
+    result = build(settings, project=project, show_progress=False)
+    assert not result.ok
+    assert "queries/models/marts/agg_revenue_daily.sql" in result.report()
+    assert "no_such_column" in result.report()
+    assert newest_build(golden_copy["database"]) == ("failed", "models/marts/agg_revenue_daily.sql")
+    # fct_sends was built before the failure (dbt builds model by model): the build is flagged and
+    # neither metrics nor reports read from it.
+    metrics = invoke(golden_copy, "metrics", "--start", "2024-01-01", "--end", "2024-01-31")
+    assert metrics.exit_code == 1 and "agg_revenue_daily.sql" in metrics.output
+    with pytest.raises(ParameterError, match="failed at models/marts/agg_revenue_daily.sql"):
+        plan_run(settings, "overview", {"database": str(golden_copy["database"])})
+    # The next good build picks the new send up in every model and clears the flag.
+    good = invoke(golden_copy, "build")
+    assert good.exit_code == 0, good.output
+    assert "marts.fct_sends: 21 rows" in good.output and "(incremental)" in good.output
+    assert newest_build(golden_copy["database"]) == ("ok", None)
+    plan_run(settings, "overview", {"database": str(golden_copy["database"])})
+
+
+def test_a_killed_build_is_flagged(golden_copy) -> None:  # noqa: ANN001
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    log = state_dir(settings) / "logs" / "dbt.log"
+    log.unlink(missing_ok=True)
+    args = [sys.executable, "-m", "lrreport.cli", "--config", str(golden_copy["config"]), "build",
+            "--full-refresh", "--database", str(golden_copy["database"])]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if log.is_file() and "model marts.fct_sends" in log.read_text(errors="replace"):
+            break
+        assert proc.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert newest_build(golden_copy["database"]) == ("running", None)
+    with pytest.raises(ParameterError, match="did not finish"):
+        plan_run(settings, "overview", {"database": str(golden_copy["database"])})
+    assert invoke(golden_copy, "build").exit_code == 0
+    assert newest_build(golden_copy["database"]) == ("ok", None)
+
+
+def test_cli_build_refuses_a_trigger_it_cannot_use(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[messages.triggers]\n"Order Confirmation" = "paid_at"\n')
+    result = invoke({"config": bad, "database": golden_copy["database"]}, "build")
+    assert result.exit_code == 1 and "paid_at" in result.output and "ordered_at" in result.output
+
+
+def test_data_tests_catch_a_broken_invariant(golden_copy) -> None:  # noqa: ANN001
+    assert invoke(golden_copy, "test").exit_code == 0
+    con = duckdb.connect(str(golden_copy["database"]))
+    # Credit more revenue than the order brought in, and count a send twice.
+    con.execute("UPDATE marts.fct_orders SET net_revenue = 500 WHERE order_id = 'LR1003'")
+    con.execute("INSERT INTO marts.fct_sends SELECT * FROM marts.fct_sends WHERE send_id = 'S01'")
+    con.close()
+    result = invoke(golden_copy, "test")
+    assert result.exit_code == 1
+    assert "fct_orders_revenue_valid" in result.output
+    assert "unique_fct_sends_send_id" in result.output
+    assert "agg_sends_daily_reconciles" in result.output
+    assert "queries/tests/fct_orders_revenue_valid.sql" in result.output
+    only = invoke(golden_copy, "test", "--select", "fct_optouts_credit_valid")
+    assert only.exit_code == 0 and "all 1 data tests passed" in only.output
+
+
+def test_attribution_with_windows(golden_con, golden_settings) -> None:  # noqa: ANN001
+    columns = ["order_id", "rule", "send_id", "sender_code_id", "message_type", "sent_at", "net_revenue"]
+    same = attribution_with_windows(golden_con, golden_settings, 30, 24)[columns]
+    mart = golden_con.execute(f"SELECT {', '.join(columns)} FROM marts.fct_order_attribution ORDER BY order_id")
+    assert same.equals(mart.df())
+    # Click 10 days: S21 (30 days before LR1003) no longer counts -> the shell without a send.
+    # View 25 hours: S00 (exactly 24 h before LR1001, not about it) now credits LR1001.
+    other = attribution_with_windows(golden_con, golden_settings, 10, 25)
+    got = {r.order_id: (r.rule, None if r.send_id is None or r.send_id != r.send_id else r.send_id)
+           for r in other.itertuples()}
+    assert got == {
+        "LR1001": ("post_send", "S00"),
+        "LR1002": ("link", "S12"),
+        "LR1003": ("link", None),
+        "LR1005": ("link", None),
+        "LR1006": ("unmapped", None),
+        "LR1007": ("post_send", "S30"),
+        "LR1008": ("post_send", "S40"),
+    }
+
+
+def test_optout_timezone_setting(golden_copy) -> None:  # noqa: ANN001
+    # optOutDate read as New York time: A's 14:59:59 becomes 19:59:59Z, more than 24 h after S32
+    # (15:02Z Jan 23), so nothing of sender code 1 is credited; S50 (12:00Z) is 5 h before 12:00 EST.
+    # A changed setting changes every model's fingerprint: the incremental build redoes all rows.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    settings = replace(settings, extract=ExtractSettings(optout_timezone="America/New_York"))
+    result = build(settings, show_progress=False)
+    assert result.ok and not result.full_refresh, result.report()
+    con = duckdb.connect(str(golden_copy["database"]), read_only=True)
+    assert con.execute(
+        "SELECT sender_code_id, credited_send_id FROM marts.fct_optouts ORDER BY sender_code_id, opted_out_at"
+    ).fetchall() == [(1, None), (1, None), (1, None), (2, "S50")]
+    assert con.execute("SELECT count(*) FROM marts.fct_sends WHERE optout_credited").fetchone() == (1,)
+    con.close()
+
+
+def test_message_type_mapping_and_triggers_from_settings(golden_copy) -> None:  # noqa: ANN001
+    # Map two shells onto one type and trigger it from shipped_at: LR1001's and LR1003's
+    # "Shipping" rows replace the Shipping Confirmation ones; Order Confirmation loses its trigger.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    settings = replace(settings, messages=MessageSettings(
+        types={"Shipping Confirmation": "Shipping", "delivery-confirmation": "Shipping"},
+        triggers={"shipping": "shipped_at"},
+    ))
+    result = build(settings, show_progress=False)
+    assert result.ok, result.report()
+    con = duckdb.connect(str(golden_copy["database"]), read_only=True)
+    assert con.execute(
+        "SELECT order_id, message_type, first_send_id, delay_s FROM marts.fct_order_messages ORDER BY ALL"
+    ).fetchall() == [("LR1001", "shipping", "S02", 30.0), ("LR1003", "shipping", None, None)]
+    assert con.execute(
+        "SELECT transactional_message_id, message_type, trigger_column FROM marts.dim_messages "
+        "WHERE sender_code_id = 1 ORDER BY 1"
+    ).fetchall() == [(101, "Order Confirmation", None), (102, "Shipping", "shipped_at"),
+                     (103, "Shipping", "shipped_at"), (104, "Loyalty Points", None)]
+    con.close()
+
+
+def test_plain_dbt_build_with_the_documented_profile(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    # What the README tells a dbt user: LRREPORT_DATABASE and the profile in queries/.
+    env = {**os.environ, "LRREPORT_DATABASE": str(golden_copy["database"])}
+    dbt = Path(sys.executable).with_name("dbt")
+    run = subprocess.run(
+        [str(dbt), "build", "--profiles-dir", ".", "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs"), "--vars",
+         '{"message_types": {"Loyalty Points": "Loyalty Membership Points Earned"}, '
+         '"campaign_map": {"lp_jan": "Loyalty Points"}}'],
+        cwd=queries_dir(), env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "Completed successfully" in run.stdout
+    assert newest_build(golden_copy["database"]) == ("ok", None)
