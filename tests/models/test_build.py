@@ -22,7 +22,7 @@ from lrreport.reports.attribution import attribution_with_windows
 from lrreport.reports.params import ParameterError
 from lrreport.reports.runner import plan_run
 from lrreport.sqlfiles import queries_dir
-from lrreport.warehouse.build import build, state_dir
+from lrreport.warehouse.build import build
 
 
 @pytest.fixture()
@@ -85,21 +85,28 @@ def test_failing_model_names_its_file_and_no_report_publishes(golden_copy, tmp_p
     plan_run(settings, "overview", {"database": str(golden_copy["database"])})
 
 
-def test_a_killed_build_is_flagged(golden_copy) -> None:  # noqa: ANN001
-    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
-    log = state_dir(settings) / "logs" / "dbt.log"
-    log.unlink(missing_ok=True)
-    args = [sys.executable, "-m", "lrreport.cli", "--config", str(golden_copy["config"]), "build",
-            "--full-refresh", "--database", str(golden_copy["database"])]
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if log.is_file() and "model marts.fct_sends" in log.read_text(errors="replace"):
-            break
-        assert proc.poll() is None, "the build ended before it could be killed"
-        time.sleep(0.01)
+def test_a_killed_build_is_flagged(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    # A model that takes long (downstream of fct_sends) gives the kill a moment to land mid-build.
+    project = tmp_path / "queries"
+    shutil.copytree(queries_dir(), project, ignore=shutil.ignore_patterns("target", "logs"))
+    (project / "models" / "marts" / "zz_slow.sql").write_text(
+        "SELECT count(*) AS n FROM range(400000000000) CROSS JOIN (SELECT 1 FROM {{ ref('fct_sends') }} LIMIT 1)\n"
+    )
+    code = (
+        "import sys; from pathlib import Path; from lrreport.config import load_settings; "
+        "from lrreport.warehouse.build import build; "
+        "s = load_settings(sys.argv[1]).with_database(sys.argv[2]); "
+        "build(s, full_refresh=True, project=Path(sys.argv[3]), show_progress=False)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(golden_copy["config"]), str(golden_copy["database"]), str(project)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    time.sleep(25)
+    assert proc.poll() is None, "the build ended before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
     assert newest_build(golden_copy["database"]) == ("running", None)
     with pytest.raises(ParameterError, match="did not finish"):
         plan_run(settings, "overview", {"database": str(golden_copy["database"])})
