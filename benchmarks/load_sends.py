@@ -87,6 +87,7 @@ def child_pandas(path: str, db: str, sample: int) -> dict[str, Any]:
     import pandas as pd
 
     from lrreport.config import load_settings
+    from lrreport.sms import count_segments
     from lrreport.warehouse.db import connect
 
     con = connect(load_settings().with_database(db))
@@ -95,9 +96,11 @@ def child_pandas(path: str, db: str, sample: int) -> dict[str, Any]:
     insert = (
         "INSERT INTO raw.sends (send_id, sent_at, sender_code_id, phone_list_id, transactional_message_id, "
         "phone_number, phone_raw, message_content, http_status, resource_id, error_code, order_id, "
-        "_load_id, _loaded_at, _source_file) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', now(), ?)"
+        "characters, encoding, segment_units, segments, has_link, _load_id, _loaded_at, _source_file) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', now(), ?)"
     )
     for row in frame.itertuples(index=False):
+        sms = count_segments(row.message_content)
         con.execute(
             insert,
             [
@@ -113,6 +116,11 @@ def child_pandas(path: str, db: str, sample: int) -> dict[str, Any]:
                 row.resource_id or None,
                 row.error_code or None,
                 row.order_id or None,
+                sms.characters,
+                sms.encoding,
+                sms.units,
+                sms.segments,
+                sms.has_link,
                 path,
             ],
         )

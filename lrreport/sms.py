@@ -1,12 +1,13 @@
 """SMS segment counting: how many billable segments a message is, by the rules in DOMAIN.md.
 
-The same rules exist in SQL (``queries/macros/sms.sql``) for bulk use by the models; tests check
-that both agree. Rules: the content is counted *as sent*, each ``http(s)://`` link replaced by its
-22-character short form. If every character is in the GSM 03.38 basic set or its extension table,
-the message is GSM-7: basic characters take one septet, extension characters two; 160 septets fit
-one segment, a longer message is split into segments of 153. Otherwise it is UCS-2: counted in
-UTF-16 code units (a character outside the BMP is two), 70 in one segment, 67 per segment when
-split. Empty content is zero characters, GSM-7, zero segments.
+The same rules exist in SQL (``queries/load/sms_macros.sql``), where the loader computes them once
+per send into raw.sends; tests check that both agree. Rules: the content is counted *as sent*,
+each ``http(s)://`` link replaced by its 22-character short form. If every character is in the
+GSM 03.38 basic set or its extension table, the message is GSM-7: basic characters take one
+septet, extension characters two; 160 septets fit one segment, a longer message is split into
+segments of 153. Otherwise it is UCS-2: counted in UTF-16 code units (a character outside the BMP
+is two), 70 in one segment, 67 per segment when split. Empty content is zero characters, GSM-7,
+zero segments.
 """
 
 from __future__ import annotations

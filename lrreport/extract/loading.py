@@ -12,7 +12,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -375,19 +374,14 @@ def _run(
     _set(con, "load_offsets", offsets)
     step(f"validating {result.rows_in:,} rows", len(files), total_steps)
     # SQL settles the common North American phone spellings as it parses the rows; Python
-    # normalises the distinct other texts meanwhile (DuckDB releases the GIL), and their values
-    # are filled in once both are done.
+    # normalises the distinct other texts (usually few), whose values are then filled in.
     region = settings.business.default_region
     install_phone_macros(con, region)
+    con.execute(read_sql(source.typed_sql))
     pending = pending_phones(con)
     result.phones_in_python = len(pending)
-    if not pending:
-        con.execute(read_sql(source.typed_sql))
-    else:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phones") as pool:
-            mapping = pool.submit(phone_map, pending, region)
-            con.execute(read_sql(source.typed_sql))
-            create_phone_table(con, mapping.result())
+    if pending:
+        create_phone_table(con, phone_map(pending, region))
         con.execute(read_sql(source.phone_rule_sql))
     con.execute(read_sql(source.bad_sql))
     con.execute(read_sql(source.rejects_sql))

@@ -163,7 +163,7 @@ def install_phone_macros(con: duckdb.DuckDBPyConnection, region: str) -> None:
 
 
 def pending_phones(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The distinct phone texts of ``_stage`` that SQL does not settle (for ``phone_map``)."""
+    """The distinct phone texts of ``_typed`` that SQL did not settle (for ``phone_map``)."""
     return [row[0] for row in con.execute(read_sql("load/phones_pending")).fetchall()]
 
 

@@ -1,6 +1,6 @@
 -- SMS segment counting in SQL, computed once per send at load time into raw.sends (characters,
 -- encoding, segment_units, segments, has_link): the same rules as lrreport/sms.py (DOMAIN.md),
--- which tests/load/test_sms_sql.py checks these macros against on every BMP character and on
+-- which tests/models/test_sms.py checks these macros against on every BMP character and on
 -- random strings. This file is the only SQL home of the rules.
 -- Content is counted as sent: each http(s) link (up to the next whitespace) replaced by its
 -- 22-character short form. GSM-7 when every character is in the GSM 03.38 basic set or its
@@ -42,20 +42,28 @@ CREATE OR REPLACE TEMP MACRO lr_sms_is_gsm7(sent) AS
         )
     END;
 
--- Whether the text holds a character of the GSM-7 extension table (^ { } \ [ ~ ] | € FF).
-CREATE OR REPLACE TEMP MACRO lr_sms_has_extension(sent) AS
-    contains(sent, '^') OR contains(sent, '{') OR contains(sent, '}') OR contains(sent, '\')
-    OR contains(sent, '[') OR contains(sent, '~') OR contains(sent, ']') OR contains(sent, '|')
-    OR contains(sent, '€') OR contains(sent, chr(12));
+-- How many characters of the GSM-7 extension table (^ { } \ [ ~ ] | € FF) the text holds: per
+-- character, the bytes a replace() removes over its own bytes (€ is three), counted only when
+-- contains() finds it (most texts hold none).
+CREATE OR REPLACE TEMP MACRO lr_sms_extension_count(sent) AS
+    CASE WHEN contains(sent, '^') THEN strlen(sent) - strlen(replace(sent, '^', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '{') THEN strlen(sent) - strlen(replace(sent, '{', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '}') THEN strlen(sent) - strlen(replace(sent, '}', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '\') THEN strlen(sent) - strlen(replace(sent, '\', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '[') THEN strlen(sent) - strlen(replace(sent, '[', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '~') THEN strlen(sent) - strlen(replace(sent, '~', '')) ELSE 0 END
+    + CASE WHEN contains(sent, ']') THEN strlen(sent) - strlen(replace(sent, ']', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '|') THEN strlen(sent) - strlen(replace(sent, '|', '')) ELSE 0 END
+    + CASE WHEN contains(sent, '€') THEN (strlen(sent) - strlen(replace(sent, '€', ''))) // 3 ELSE 0 END
+    + CASE WHEN contains(sent, chr(12)) THEN strlen(sent) - strlen(replace(sent, chr(12), '')) ELSE 0 END;
 
 -- Septets (GSM-7: extension characters count twice) or UTF-16 code units (UCS-2: characters
 -- outside the BMP count twice) of the text as sent. Only UCS-2 text can hold a character outside
--- the BMP, and only non-ASCII text can be UCS-2 with one.
+-- the BMP, and only text with more bytes than characters.
 CREATE OR REPLACE TEMP MACRO lr_sms_units(sent, gsm7) AS
     length(sent) + CASE
-        WHEN gsm7 AND lr_sms_has_extension(sent)
-            THEN length(sent) - length(regexp_replace(sent, '[\^{}\\\[~\]|€\f]', '', 'g'))
-        WHEN NOT gsm7 AND strlen(sent) <> length(sent) AND regexp_matches(sent, '[\x{10000}-\x{10FFFF}]')
+        WHEN gsm7 THEN lr_sms_extension_count(sent)
+        WHEN strlen(sent) <> length(sent) AND regexp_matches(sent, '[\x{10000}-\x{10FFFF}]')
             THEN length(sent) - length(regexp_replace(sent, '[\x{10000}-\x{10FFFF}]', '', 'g'))
         ELSE 0
     END;

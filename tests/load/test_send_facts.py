@@ -120,12 +120,12 @@ def test_an_older_warehouse_gets_the_facts_when_opened(
     con.execute(OLD_RAW_SENDS)
     for i, (content, _) in enumerate(HAND_WORKED):
         con.execute(
-            "INSERT INTO raw.sends (send_id, sent_at, sender_code_id, phone_list_id, "  # noqa: E501
-            "transactional_message_id, phone_number, phone_raw, message_content, http_status, resource_id, "
-            "latency_ms, _load_id, "
-            "_loaded_at, _source_file) VALUES (?, TIMESTAMPTZ '2024-05-01 10:00:00+00', 11, 22, 300, "
-            "'+12155550123', '(215) 555-0123', ?, 201, 'r', 12.5, 'old-load', "
-            "TIMESTAMPTZ '2024-05-02 00:00:00+00', 'old.csv')",
+            "INSERT INTO raw.sends (send_id, sent_at, sender_code_id, phone_list_id, "
+            "transactional_message_id, phone_number, phone_raw, message_content, http_status, "
+            "resource_id, latency_ms, _load_id, _loaded_at, _source_file) "
+            "VALUES (?, TIMESTAMPTZ '2024-05-01 10:00:00+00', 11, 22, 300, '+12155550123', "
+            "'(215) 555-0123', ?, 201, 'r', 12.5, 'old-load', TIMESTAMPTZ '2024-05-02 00:00:00+00', "
+            "'old.csv')",
             [f"S{i:02d}", content],
         )
     con.close()

@@ -1,4 +1,7 @@
-"""Segment counting: hand-worked cases, properties, and the SQL macros agreeing with Python."""
+"""Segment counting: hand-worked cases, properties, and the load's SQL macros agreeing with Python.
+
+The macros (queries/load/sms_macros.sql) compute the per-send facts raw.sends stores at load.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +39,14 @@ CASES = [
     ("no link: http:/x.co or ftp://x", 30, GSM7, 30, 1, False),
     ("Line\nbreak\r\n", 12, GSM7, 12, 1, False),  # LF and CR are basic characters
     ("tab\there", 8, UCS2, 8, 1, False),  # TAB is not
+    # Plain ASCII outside GSM-7 (SQL's shortcut for ASCII text must not miss them): backtick, DEL,
+    # control characters; quotes and backslash are GSM-7 (the backslash from the extension table).
+    ("a`b", 3, UCS2, 3, 1, False),
+    ("a\x7fb", 3, UCS2, 3, 1, False),
+    ("a\x01", 2, UCS2, 2, 1, False),
+    ('say "hi" \\o/', 12, GSM7, 13, 1, False),
+    ("1\u00a02", 3, UCS2, 3, 1, False),  # a no-break space is not GSM-7
+    ("Hi\f", 3, GSM7, 4, 1, False),  # form feed: an extension character
 ]
 
 
@@ -69,7 +80,7 @@ ALPHABET = st.one_of(
     st.sampled_from(sorted(GSM7_BASIC)),
     st.sampled_from(sorted(GSM7_EXTENSION)),
     st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
-    st.sampled_from(["https://x.co/abc", "http://", "HTTPS://Y.Z/é", " ", "\t", "😀"]),
+    st.sampled_from(["https://x.co/abc", "http://", "HTTPS://Y.Z/é", " ", "\t", "😀", "`", "\x7f", "\u00a0"]),
 )
 TEXTS = st.lists(ALPHABET, max_size=60).map("".join)
 
@@ -104,10 +115,20 @@ FROM u ORDER BY i
 """
 
 
+# What the loader stores (queries/load/sends_typed.sql): every fact at once from lr_sms_facts.
+SQL_FACTS = """
+SELECT i, f.characters, f.encoding, f.segment_units, f.segments, f.has_link
+FROM (SELECT i, lr_sms_facts(c) AS f FROM t) ORDER BY i
+"""
+
+
 def sql_counts(con: duckdb.DuckDBPyConnection, texts: list[str | None]) -> list[tuple]:
+    """The facts per text from the macros one by one; asserts lr_sms_facts gives the same."""
     con.execute("CREATE OR REPLACE TEMP TABLE t (i INTEGER, c VARCHAR)")
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
-    return [tuple(r[1:]) for r in con.execute(SQL_COUNT).fetchall()]
+    counts = [tuple(r[1:]) for r in con.execute(SQL_COUNT).fetchall()]
+    assert [tuple(r[1:]) for r in con.execute(SQL_FACTS).fetchall()] == counts
+    return counts
 
 
 def py_counts(texts: list[str | None]) -> list[tuple]:
@@ -129,6 +150,7 @@ def test_sql_matches_python_on_every_bmp_character(sql_con) -> None:  # noqa: AN
     sql_con.execute("CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM chars")
     got = [tuple(r[1:]) for r in sql_con.execute(SQL_COUNT).fetchall()]
     assert got == py_counts(texts)
+    assert [tuple(r[1:]) for r in sql_con.execute(SQL_FACTS).fetchall()] == got
 
 
 def test_sql_matches_python_on_the_hand_worked_cases(sql_con) -> None:  # noqa: ANN001
