@@ -205,6 +205,7 @@ class _Runner:
     def __init__(self, settings: Settings, progress: Progress | None, project: Path | None = None) -> None:
         self.settings = settings
         self.project = project
+        self.manifest: Any = None
         self.progress = progress
         self.done = 0
         self.total = 0
@@ -223,13 +224,15 @@ class _Runner:
         from dbt.cli.main import dbtRunner
 
         with _dbt_environment(), _closing_duckdb():
-            parsed = dbtRunner().invoke(_args(self.settings, ["parse"], self.project))
-            if not parsed.success:
-                raise BuildError(f"queries/: the dbt project does not parse: {parsed.exception}")
-            manifest = parsed.result
-            self.total = sum(1 for n in manifest.nodes.values() if n.resource_type in ("model", "test"))
+            if self.manifest is None:  # parsed once per runner, then reused by each command
+                parsed = dbtRunner().invoke(_args(self.settings, ["parse"], self.project))
+                if not parsed.success:
+                    raise BuildError(f"queries/: the dbt project does not parse: {parsed.exception}")
+                self.manifest = parsed.result
+            nodes = self.manifest.nodes.values()
+            self.done, self.total = 0, sum(1 for n in nodes if n.resource_type in ("model", "test"))
             startup = time.perf_counter() - started
-            runner = dbtRunner(manifest=manifest, callbacks=[self._callback])
+            runner = dbtRunner(manifest=self.manifest, callbacks=[self._callback])
             result = runner.invoke(_args(self.settings, command, self.project))
         if result.exception is not None and result.result is None:
             raise BuildError(f"dbt {command[0]} failed: {result.exception}")

@@ -37,9 +37,18 @@
      OR {{ lr_inputs_changed() }})
 {%- endmacro %}
 
+{# Whether the vars or the shells changed since this model last built, decided once when the model
+   is rendered (a literal in the SQL: a subquery beside every row test would be evaluated per row). #}
 {% macro lr_inputs_changed() -%}
-    coalesce((SELECT max(fingerprint) FROM {{ lr_meta('lr_model_state') }} WHERE model = {{ lr_quote(this.identifier) }}), '')
-        <> {{ lr_fingerprint() }}
+    {%- if execute -%}
+        {%- set query -%}
+            SELECT coalesce((SELECT max(fingerprint) FROM {{ lr_meta('lr_model_state') }}
+                             WHERE model = {{ lr_quote(this.identifier) }}), '') <> {{ lr_fingerprint() }}
+        {%- endset -%}
+        {{ 'TRUE' if run_query(query).columns[0].values()[0] else 'FALSE' }}
+    {%- else -%}
+        FALSE
+    {%- endif -%}
 {%- endmacro %}
 
 {# Pre-hook: delete the keys the model is about to insert again (only on an incremental run). #}
