@@ -85,5 +85,5 @@ dbt = _Dbt()
 api = _Api()
 target = _Target()
 flags = _Flags()
-execute = True
+execute = False  # as while dbt parses: no query runs (lr_inputs_changed renders FALSE)
 invocation_id = "00000000-0000-0000-0000-000000000000"

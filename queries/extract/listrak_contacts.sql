@@ -16,9 +16,9 @@ WHERE t.short_code_id = b.short_code_id
 
 INSERT INTO raw.listrak_contacts
 SELECT b.*
-FROM lr_batch b
+FROM lr_batch AS b
 WHERE NOT EXISTS (
-    SELECT 1 FROM raw.listrak_contacts t
+    SELECT 1 FROM raw.listrak_contacts AS t
     WHERE t.short_code_id = b.short_code_id
       AND t.phone_list_id = b.phone_list_id
       AND t.phone_number = b.phone_number);

@@ -11,7 +11,7 @@ WITH b AS (
 SELECT b.*
 FROM b
 WHERE NOT EXISTS (
-    SELECT 1 FROM raw.listrak_optouts t
+    SELECT 1 FROM raw.listrak_optouts AS t
     WHERE t.short_code_id = b.short_code_id
       AND t.phone_number = b.phone_number
       AND t.opt_out_date = b.opt_out_date);

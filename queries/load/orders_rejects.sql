@@ -39,5 +39,5 @@ FROM (
     UNION ALL
     SELECT _file_idx, _row, 'delivered_at', delivered_at, lr_ts_problem(delivered_at)
     FROM _bad
-)
+) AS problems
 WHERE reason IS NOT NULL;

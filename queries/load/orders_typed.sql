@@ -39,4 +39,4 @@ FROM (
            lr_ts(s.delivered_at) AS delivered_at,
            lr_blank(s.delivered_at) AS _delivered_blank
     FROM _stage AS s
-);
+) AS parsed;

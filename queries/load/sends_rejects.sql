@@ -33,5 +33,5 @@ FROM (
     UNION ALL
     SELECT _file_idx, _row, 'latency_ms', latency_ms, lr_number_problem(latency_ms)
     FROM _bad
-)
+) AS problems
 WHERE reason IS NOT NULL;

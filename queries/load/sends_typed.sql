@@ -37,4 +37,4 @@ FROM (
            lr_blank(latency_ms) AS _latency_blank,
            unnest(lr_sms_facts(coalesce(message_content, '')))  -- characters, encoding, segments ...
     FROM _stage
-);
+) AS parsed;

@@ -72,8 +72,10 @@ CREATE OR REPLACE TEMP MACRO lr_sms_units(sent, gsm7) AS
 CREATE OR REPLACE TEMP MACRO lr_sms_segments(units, gsm7) AS
     CASE
         WHEN units <= 0 THEN 0
-        WHEN gsm7 THEN CASE WHEN units <= 160 THEN 1 ELSE (units + 152) // 153 END
-        ELSE CASE WHEN units <= 70 THEN 1 ELSE (units + 66) // 67 END
+        WHEN gsm7 AND units <= 160 THEN 1
+        WHEN gsm7 THEN (units + 152) // 153
+        WHEN units <= 70 THEN 1
+        ELSE (units + 66) // 67
     END;
 
 -- Encoding name.

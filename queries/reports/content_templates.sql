@@ -14,7 +14,7 @@ WITH sends AS (
         t.message_content
     FROM marts.fct_sends AS f
     -- the text stays in staging: the mart does not copy it
-    JOIN staging.stg_sends AS t ON t.send_id = f.send_id
+    INNER JOIN staging.stg_sends AS t ON t.send_id = f.send_id
     WHERE f.accepted
       AND f.sent_date BETWEEN $start AND $end
       AND ($sender_code_id IS NULL OR f.sender_code_id = $sender_code_id)

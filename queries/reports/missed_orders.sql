@@ -8,7 +8,7 @@ SELECT
     m.order_status,
     o.phone_number
 FROM marts.fct_order_messages AS m
-LEFT JOIN marts.fct_orders AS o USING (order_id)
+LEFT JOIN marts.fct_orders AS o ON o.order_id = m.order_id
 WHERE m.has_phone
   AND NOT m.got_message
   AND m.trigger_date BETWEEN $start AND $end

@@ -22,7 +22,7 @@ SELECT
     coalesce(o.message_type, s.message_type) AS message_type,
     coalesce(o.optouts, 0)::BIGINT AS optouts,
     coalesce(s.accepted_sends, 0)::BIGINT AS accepted_sends,
-    CAST(coalesce(o.optouts, 0) AS DOUBLE) / nullif(s.accepted_sends, 0) AS optout_rate
+    coalesce(o.optouts, 0)::DOUBLE / nullif(s.accepted_sends, 0) AS optout_rate
 FROM optouts AS o
 FULL JOIN sends AS s ON s.message_type IS NOT DISTINCT FROM o.message_type
 WHERE coalesce(o.optouts, 0) > 0 OR coalesce(s.accepted_sends, 0) > 0

@@ -9,6 +9,6 @@ SELECT send_id, sent_at, sender_code_id, phone_list_id, transactional_message_id
        phone_number, phone_raw, message_content, http_status, resource_id, error_code,
        order_id, latency_ms, characters, encoding, segment_units, segments, has_link,
        _load_id, _loaded_at, _source_file
-FROM (SELECT *, unnest(lr_sms_facts(message_content)) FROM raw.sends_before_facts);
+FROM (SELECT *, unnest(lr_sms_facts(message_content)) FROM raw.sends_before_facts) AS earlier;
 
 DROP TABLE raw.sends_before_facts;
