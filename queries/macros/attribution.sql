@@ -10,8 +10,9 @@
     * unmapped: otherwise, SMS-tagged orders whose campaign names no shell.
    A send about the same order never gets the credit; cancelled orders are never credited. Ties:
    the latest sent_at, then the greatest send_id.
-   orders: a relation with int_orders' columns; sends: one with fct_sends' columns. #}
-{% macro lr_order_credits(orders, sends, click_window_hours, view_window_hours) -%}
+   orders: a relation with int_orders' columns; sends: one with fct_sends' columns; some_orders:
+   true when `orders` is a part of all orders (then only the sends to their phones are read). #}
+{% macro lr_order_credits(orders, sends, click_window_hours, view_window_hours, some_orders=false) -%}
 WITH credit_orders AS (
     SELECT
         order_id,
@@ -30,16 +31,17 @@ accepted AS (
         sender_code_id,
         phone_list_id,
         transactional_message_id,
-        message_name,
-        message_type,
         phone_number,
         order_id AS about_order_id
     FROM {{ sends }}
     WHERE
         accepted
+        {% if some_orders -%}
         AND phone_number IN (SELECT co.phone_number FROM credit_orders AS co)
+        {%- endif %}
 ),
 
+-- The shells an order's campaign names; the first by id stands in when no send of them qualifies.
 campaign_shells AS (
     SELECT
         o.order_id,
@@ -47,27 +49,26 @@ campaign_shells AS (
         o.ordered_at,
         m.sender_code_id,
         m.phone_list_id,
-        m.transactional_message_id,
-        m.message_name,
-        m.message_type,
-        row_number() OVER (
-            PARTITION BY o.order_id ORDER BY m.sender_code_id, m.phone_list_id, m.transactional_message_id
-        ) AS shell_rank
+        m.transactional_message_id
     FROM credit_orders AS o
     INNER JOIN {{ ref('int_messages') }} AS m ON o.campaign_shell_key = m.name_key
 ),
 
+link_orders AS (
+    SELECT
+        order_id,
+        {{ lr_min_struct(['sender_code_id', 'phone_list_id', 'transactional_message_id']) }} AS shell
+    FROM campaign_shells
+    GROUP BY order_id
+),
+
+-- The latest qualifying send per order: the greatest (sent_at, send_id).
 link_sends AS (
     SELECT
         cs.order_id,
-        s.send_id,
-        s.sent_at,
-        s.sender_code_id,
-        s.phone_list_id,
-        s.transactional_message_id,
-        s.message_name,
-        s.message_type,
-        row_number() OVER (PARTITION BY cs.order_id ORDER BY s.sent_at DESC, s.send_id DESC) AS send_rank
+        {{ lr_max_struct(['s.sent_at', 's.send_id', 's.sender_code_id', 's.phone_list_id',
+                          's.transactional_message_id'], ['sent_at', 'send_id', 'sender_code_id',
+                          'phone_list_id', 'transactional_message_id']) }} AS latest
     FROM campaign_shells AS cs
     INNER JOIN accepted AS s
         ON
@@ -78,35 +79,15 @@ link_sends AS (
             AND s.sent_at <= cs.ordered_at
             AND cs.ordered_at < {{ lr_add_hours('s.sent_at', click_window_hours) }}
             AND s.about_order_id IS DISTINCT FROM cs.order_id
-),
-
-link_credits AS (
-    SELECT
-        cs.order_id,
-        'link' AS rule,
-        ls.send_id,
-        coalesce(ls.sender_code_id, cs.sender_code_id) AS sender_code_id,
-        coalesce(ls.phone_list_id, cs.phone_list_id) AS phone_list_id,
-        coalesce(ls.transactional_message_id, cs.transactional_message_id) AS transactional_message_id,
-        coalesce(ls.message_name, cs.message_name) AS message_name,
-        coalesce(ls.message_type, cs.message_type) AS message_type,
-        ls.sent_at
-    FROM campaign_shells AS cs
-    LEFT JOIN link_sends AS ls ON cs.order_id = ls.order_id AND ls.send_rank = 1
-    WHERE cs.shell_rank = 1
+    GROUP BY cs.order_id
 ),
 
 post_sends AS (
     SELECT
         o.order_id,
-        s.send_id,
-        s.sent_at,
-        s.sender_code_id,
-        s.phone_list_id,
-        s.transactional_message_id,
-        s.message_name,
-        s.message_type,
-        row_number() OVER (PARTITION BY o.order_id ORDER BY s.sent_at DESC, s.send_id DESC) AS send_rank
+        {{ lr_max_struct(['s.sent_at', 's.send_id', 's.sender_code_id', 's.phone_list_id',
+                          's.transactional_message_id'], ['sent_at', 'send_id', 'sender_code_id',
+                          'phone_list_id', 'transactional_message_id']) }} AS latest
     FROM credit_orders AS o
     INNER JOIN accepted AS s
         ON
@@ -114,27 +95,53 @@ post_sends AS (
             AND s.sent_at <= o.ordered_at
             AND o.ordered_at < {{ lr_add_hours('s.sent_at', view_window_hours) }}
             AND s.about_order_id IS DISTINCT FROM o.order_id
-    WHERE o.order_id NOT IN (SELECT lc.order_id FROM link_credits AS lc)
+    WHERE o.order_id NOT IN (SELECT lo.order_id FROM link_orders AS lo)
+    GROUP BY o.order_id
 ),
 
 credits AS (
-    SELECT * FROM link_credits
+    SELECT
+        lo.order_id,
+        'link' AS rule,
+        ls.latest.send_id AS send_id,
+        coalesce(ls.latest.sender_code_id, lo.shell.sender_code_id) AS sender_code_id,
+        coalesce(ls.latest.phone_list_id, lo.shell.phone_list_id) AS phone_list_id,
+        coalesce(ls.latest.transactional_message_id, lo.shell.transactional_message_id) AS transactional_message_id,
+        ls.latest.sent_at AS sent_at
+    FROM link_orders AS lo
+    LEFT JOIN link_sends AS ls ON lo.order_id = ls.order_id
     UNION ALL
     SELECT
         order_id,
         'post_send' AS rule,
-        send_id,
-        sender_code_id,
-        phone_list_id,
-        transactional_message_id,
-        message_name,
-        message_type,
-        sent_at
+        latest.send_id AS send_id,
+        latest.sender_code_id AS sender_code_id,
+        latest.phone_list_id AS phone_list_id,
+        latest.transactional_message_id AS transactional_message_id,
+        latest.sent_at AS sent_at
     FROM post_sends
-    WHERE send_rank = 1
+),
+
+named_credits AS (
+    SELECT
+        c.order_id,
+        c.rule,
+        c.send_id,
+        c.sender_code_id,
+        c.phone_list_id,
+        c.transactional_message_id,
+        m.message_name,
+        m.message_type,
+        c.sent_at
+    FROM credits AS c
+    LEFT JOIN {{ ref('int_messages') }} AS m
+        ON
+            c.sender_code_id = m.sender_code_id
+            AND c.phone_list_id = m.phone_list_id
+            AND c.transactional_message_id = m.transactional_message_id
 )
 
-SELECT * FROM credits
+SELECT * FROM named_credits
 UNION ALL
 SELECT
     o.order_id,

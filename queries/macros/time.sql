@@ -65,3 +65,4 @@
 {% macro default__lr_type_instant() -%}
     TIMESTAMPTZ
 {%- endmacro %}
+

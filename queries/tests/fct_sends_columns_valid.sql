@@ -9,10 +9,10 @@ WHERE accepted IS DISTINCT FROM (http_status = 201)
     OR (characters = 0 AND segments <> 0)
     OR segment_units < characters
     OR (encoding = 'GSM-7' AND segments <> CASE WHEN segment_units = 0 THEN 0
-        WHEN segment_units <= 160 THEN 1 ELSE (segment_units + 152) // 153
+        WHEN segment_units <= 160 THEN 1 ELSE {{ lr_int_div('segment_units + 152', 153) }}
     END)
     OR (encoding = 'UCS-2' AND segments <> CASE WHEN segment_units = 0 THEN 0
-        WHEN segment_units <= 70 THEN 1 ELSE (segment_units + 66) // 67
+        WHEN segment_units <= 70 THEN 1 ELSE {{ lr_int_div('segment_units + 66', 67) }}
     END)
     OR sent_hour NOT BETWEEN 0 AND 23 OR sent_isodow NOT BETWEEN 1 AND 7
     OR sent_date IS NULL OR sent_at IS NULL

@@ -14,8 +14,8 @@ SELECT
             THEN count(*) FILTER (WHERE has_phone AND got_message) / count(*) FILTER (WHERE has_phone)
     END AS coverage,
     count(*) FILTER (WHERE got_message) AS messaged,
-    quantile_cont(delay_s, 0.5) FILTER (WHERE got_message) AS p50_s,
-    quantile_cont(delay_s, 0.9) FILTER (WHERE got_message) AS p90_s,
-    quantile_cont(delay_s, 0.99) FILTER (WHERE got_message) AS p99_s
+    {{ lr_percentile('delay_s', 0.5, 'got_message') }} AS p50_s,
+    {{ lr_percentile('delay_s', 0.9, 'got_message') }} AS p90_s,
+    {{ lr_percentile('delay_s', 0.99, 'got_message') }} AS p99_s
 FROM {{ ref('fct_order_messages') }}
 GROUP BY trigger_date, message_type

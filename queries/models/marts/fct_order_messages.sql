@@ -21,7 +21,7 @@ WITH trigger_map AS (
         min(message_type) AS message_type,
         min(trigger_column) AS trigger_column
     FROM ({{ lr_mapping(var('triggers'), 'message_type', 'trigger_column') }}) AS t
-    GROUP BY 1
+    GROUP BY {{ lr_name_key('message_type') }}
 ),
 
 orders AS (
@@ -64,25 +64,22 @@ triggered_types AS (
     INNER JOIN trigger_map AS t ON {{ lr_name_key('m.message_type') }} = t.type_key
 ),
 
-ranked_sends AS (
+-- The first accepted send of each triggered type about each order: the least (sent_at, send_id).
+first_sends AS (
     SELECT
         s.order_id,
         tt.type_key,
-        s.send_id,
-        s.sent_at,
-        s.sender_code_id,
-        row_number() OVER (PARTITION BY s.order_id, tt.type_key ORDER BY s.sent_at, s.send_id) AS send_rank
+        {{ lr_min_struct(['s.sent_at', 's.send_id', 's.sender_code_id'],
+                         ['sent_at', 'send_id', 'sender_code_id']) }} AS earliest
     FROM {{ ref('fct_sends') }} AS s
     INNER JOIN triggered_types AS tt ON s.message_type = tt.message_type
     WHERE
         s.accepted
+        AND s.order_id IS NOT NULL
+        {% if is_incremental() -%}
         AND s.order_id IN (SELECT o.order_id FROM orders AS o)
-),
-
-first_sends AS (
-    SELECT *
-    FROM ranked_sends
-    WHERE send_rank = 1
+        {%- endif %}
+    GROUP BY s.order_id, tt.type_key
 )
 
 SELECT
@@ -93,11 +90,12 @@ SELECT
     {{ lr_local_date('ot.trigger_at') }} AS trigger_date,
     ot.has_phone,
     ot.order_status,
-    fs.send_id AS first_send_id,
-    fs.sent_at AS first_sent_at,
-    fs.sender_code_id,
-    {{ lr_seconds_between('ot.trigger_at', 'fs.sent_at') }} AS delay_s,
-    fs.send_id IS NOT NULL AS got_message
+    -- earliest is a struct column of first_sends: earliest.send_id is its field, not a table's column
+    fs.earliest.send_id AS first_send_id,  -- noqa: RF01
+    fs.earliest.sent_at AS first_sent_at,  -- noqa: RF01
+    fs.earliest.sender_code_id,  -- noqa: RF01
+    {{ lr_seconds_between('ot.trigger_at', 'fs.earliest.sent_at') }} AS delay_s,
+    fs.earliest.send_id IS NOT NULL AS got_message  -- noqa: RF01
 FROM order_triggers AS ot
 LEFT JOIN first_sends AS fs ON ot.order_id = fs.order_id AND ot.type_key = fs.type_key
 WHERE ot.trigger_at IS NOT NULL

@@ -23,7 +23,8 @@ WITH orders AS (
 
 credits AS (
     {{ lr_order_credits(
-        'orders', ref('fct_sends'), var('click_window_days') | int * 24, var('view_window_hours')
+        'orders', ref('fct_sends'), var('click_window_days') | int * 24, var('view_window_hours'),
+        some_orders=is_incremental()
     ) }}
 )
 
