@@ -1,28 +1,35 @@
 {# The keys an incremental model recomputes: what its new raw rows (lr_is_new) can change.
    The pre-hook deletes them and the model inserts them again, so the result is the same as a
-   full rebuild. Each rule follows from what the model's values depend on. #}
+   full rebuild. Each rule follows from what the model's values depend on. The few new rows come
+   first, as a CTE, so that the join to the whole history is planned from their side. #}
 
 {# Sends: new sends, plus every send to a phone (on a sender code) whose opt-out credit can move:
    the phones with a new opt-out, and the phones with a new send that have opted out before
    (a late send can take the credit from an earlier one). #}
 {% macro lr_affected_sends() -%}
-    SELECT s.send_id
-    FROM {{ ref('stg_sends') }} AS s
-    WHERE {{ lr_is_new('s._load_id') }}
-    UNION
-    SELECT s.send_id
-    FROM {{ ref('stg_sends') }} AS s
-    INNER JOIN (
+    WITH new_sends AS (
+        SELECT n.send_id, n.sender_code_id, n.phone_number
+        FROM {{ ref('stg_sends') }} AS n
+        WHERE {{ lr_is_new('n._load_id') }}
+    ),
+
+    moved_credit AS (
         SELECT o.sender_code_id, o.phone_number
         FROM {{ ref('stg_optouts') }} AS o
         WHERE {{ lr_is_new('o._load_id') }}
         UNION
         SELECT o.sender_code_id, o.phone_number
         FROM {{ ref('stg_optouts') }} AS o
-        INNER JOIN {{ ref('stg_sends') }} AS n
+        INNER JOIN new_sends AS n
             ON o.sender_code_id = n.sender_code_id AND o.phone_number = n.phone_number
-        WHERE {{ lr_is_new('n._load_id') }}
-    ) AS p ON s.sender_code_id = p.sender_code_id AND s.phone_number = p.phone_number
+    )
+
+    SELECT new_sends.send_id FROM new_sends
+    UNION
+    SELECT s.send_id
+    FROM moved_credit AS p
+    INNER JOIN {{ ref('stg_sends') }} AS s
+        ON p.sender_code_id = s.sender_code_id AND p.phone_number = s.phone_number
 {%- endmacro %}
 
 {# Business days of the affected sends (sends never change day: a new time zone is a new
@@ -47,16 +54,21 @@
 {# Orders whose attribution can change: new or changed orders, and the orders placed by a phone
    within the longest credit window after a new accepted send to it. #}
 {% macro lr_affected_order_credits() -%}
+    WITH new_accepted AS (
+        SELECT n.phone_number, n.sent_at
+        FROM {{ ref('stg_sends') }} AS n
+        WHERE n.accepted AND {{ lr_is_new('n._load_id') }}
+    )
+
     SELECT o.order_id
     FROM {{ ref('stg_orders') }} AS o
     WHERE {{ lr_is_new('o._load_id') }}
     UNION
     SELECT o.order_id
-    FROM {{ ref('stg_orders') }} AS o
-    INNER JOIN {{ ref('stg_sends') }} AS s
+    FROM new_accepted AS s
+    INNER JOIN {{ ref('stg_orders') }} AS o
         ON
-            o.phone_number = s.phone_number
+            s.phone_number = o.phone_number
             AND s.sent_at <= o.ordered_at
             AND o.ordered_at < {{ lr_add_hours('s.sent_at', lr_max_credit_hours()) }}
-    WHERE s.accepted AND {{ lr_is_new('s._load_id') }}
 {%- endmacro %}
