@@ -43,20 +43,22 @@ from lrreport.config import Settings, WarehouseSettings
 from lrreport.warehouse.build import build
 settings = Settings(warehouse=WarehouseSettings(database=sys.argv[1], memory_limit=sys.argv[2]))
 mode = sys.argv[3]
-if mode == "increment":
+if mode.startswith("increment"):
     # a day's new sends: copies of the last day's sends (new ids, a new load), phones unchanged
     con = duckdb.connect(sys.argv[1])
-    con.execute("DELETE FROM raw.sends WHERE _load_id = 'bench-day'")
+    # the same copies each time, under a new load id, so every run has them to process
+    con.execute("DELETE FROM raw.sends WHERE _load_id LIKE 'bench-day%'")
     con.execute(\"\"\"INSERT INTO raw.sends SELECT * REPLACE ('day-' || send_id AS send_id,
-        sent_at + INTERVAL 1 DAY AS sent_at, 'bench-day' AS _load_id)
-        FROM raw.sends WHERE sent_at >= (SELECT max(sent_at) - INTERVAL 1 DAY FROM raw.sends)
-        AND _load_id <> 'bench-day'\"\"\")
-    new = con.execute("SELECT count(*) FROM raw.sends WHERE _load_id = 'bench-day'").fetchone()[0]
+        sent_at + INTERVAL 1 DAY AS sent_at, 'bench-day-' || ? AS _load_id)
+        FROM raw.sends WHERE sent_at >= (SELECT max(sent_at) - INTERVAL 1 DAY FROM raw.sends)\"\"\",
+        [mode + str(time.time())])
+    new = con.execute("SELECT count(*) FROM raw.sends WHERE _load_id LIKE 'bench-day%'").fetchone()[0]
     con.close()
 else:
     new = None
 started = time.perf_counter()
-result = build(settings, full_refresh=(mode == "full"), show_progress=False)
+result = build(settings, full_refresh=(mode == "full"), run_tests=(mode != "increment-models"),
+               show_progress=False)
 total = time.perf_counter() - started
 slowest = sorted(((n.name, n.seconds) for n in result.models), key=lambda kv: -kv[1])[:5]
 print(json.dumps({"models_s": sum(n.seconds for n in result.models), "total_s": total,
@@ -193,6 +195,10 @@ def main() -> None:
               f"{figures['peak_rss_gb']:.2f} GB, baseline copy {base:.1f} s, ratio "
               f"{figures['models_s'] / base:.1f}x, tests ok: {figures['tests_ok']}", flush=True)
         print(f"  slowest models: {', '.join(f'{n} {s:.1f} s' for n, s in figures['slowest'])}", flush=True)
+        models_only = measure(database, args.memory_limit, "increment-models")
+        print(f"  increment of {models_only['new_sends']:,} sends, models only (--no-test): build "
+              f"{models_only['total_s']:.1f} s (dbt start-up {models_only['startup_s']:.1f} s, models "
+              f"{models_only['models_s']:.1f} s)", flush=True)
         day = measure(database, args.memory_limit, "increment")
         print(f"  increment of {day['new_sends']:,} sends: build {day['total_s']:.1f} s (dbt start-up "
               f"{day['startup_s']:.1f} s, models {day['models_s']:.1f} s), "

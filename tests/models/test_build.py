@@ -211,3 +211,20 @@ def test_plain_dbt_build_with_the_documented_profile(golden_copy, tmp_path: Path
     assert run.returncode == 0, run.stdout[-3000:]
     assert "Completed successfully" in run.stdout
     assert newest_build(golden_copy["database"]) == ("ok", None)
+
+
+def test_dbt_never_phones_home(tmp_path: Path) -> None:
+    # Usage statistics are off in the project itself (so a plain `dbt build` sends none either),
+    # and lrreport's invocations say so on the command line and in the environment.
+    import yaml
+
+    from lrreport.warehouse import build as build_module
+
+    project = yaml.safe_load((queries_dir() / "dbt_project.yml").read_text())
+    assert project["flags"]["send_anonymous_usage_stats"] is False
+    settings = load_settings(env={}).with_database(tmp_path / "w.duckdb")
+    args = build_module._args(settings, ["build"])
+    assert "--no-send-anonymous-usage-stats" in args and "--no-version-check" in args
+    with build_module._dbt_environment():
+        assert os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
+        assert os.environ["DO_NOT_TRACK"] == "1"
