@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -211,6 +212,17 @@ def test_plain_dbt_build_with_the_documented_profile(golden_copy, tmp_path: Path
     assert run.returncode == 0, run.stdout[-3000:]
     assert "Completed successfully" in run.stdout
     assert newest_build(golden_copy["database"]) == ("ok", None)
+    docs = subprocess.run(
+        [str(dbt), "docs", "generate", "--profiles-dir", ".", "--target-path", str(tmp_path / "target"),
+         "--log-path", str(tmp_path / "logs")],
+        cwd=queries_dir(), env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert docs.returncode == 0, docs.stdout[-3000:]
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    fct_sends = manifest["nodes"]["model.lrreport.fct_sends"]
+    assert fct_sends["description"] and fct_sends["columns"]["segments"]["description"]
+    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
+    assert "model.lrreport.fct_sends" in catalog["nodes"]
 
 
 def test_dbt_never_phones_home(tmp_path: Path) -> None:
