@@ -70,14 +70,15 @@
     VALUES ({{ lr_quote(this.identifier) }}, {{ lr_fingerprint() }}, {{ dbt.current_timestamp() }})
 {%- endmacro %}
 
-{# The config every incremental model shares. #}
-{% macro lr_incremental_config(key, affected_sql) -%}
+{# The config every incremental model shares: `key` names the rows that `affected` (the name of a
+   macro of affected.sql) says to recompute; the pre-hook deletes them, the model inserts them. #}
+{% macro lr_incremental(key, affected) -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook=[lr_delete_affected(key, affected_sql)],
-        post_hook=[lr_mark_processed()]
+        pre_hook="{{ lr_delete_affected('" ~ key ~ "', " ~ affected ~ "()) }}",
+        post_hook="{{ lr_mark_processed() }}"
     ) }}
 {%- endmacro %}
 

@@ -3,13 +3,7 @@
 -- Key: (day, sender_code_id, message_type, http_status, error_code).
 -- Purpose: the error breakdown: which errors, how often, for which messages.
 -- Incremental: recomputes the days of lr_affected_sends().
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ lr_delete_affected('day', lr_affected_send_days()) }}",
-    post_hook="{{ lr_mark_processed() }}"
-) }}
+{{ lr_incremental('day', 'lr_affected_send_days') }}
 SELECT
     sent_date AS day,
     sender_code_id,

@@ -4,13 +4,7 @@
 -- (what was billed): accepted, unique recipients, segments, multi-segment, UCS-2 and link sends,
 -- and sends to numbers that later opted out.
 -- Incremental: recomputes the days of lr_affected_sends().
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ lr_delete_affected('day', lr_affected_send_days()) }}",
-    post_hook="{{ lr_mark_processed() }}"
-) }}
+{{ lr_incremental('day', 'lr_affected_send_days') }}
 SELECT
     sent_date AS day,
     sender_code_id,

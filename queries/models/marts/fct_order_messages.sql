@@ -8,13 +8,7 @@
 -- ones that were missed (marts.missing_order_messages).
 -- Incremental: recomputes every row of lr_affected_order_messages() (new or changed orders and
 -- the orders new sends are about).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ lr_delete_affected('order_id', lr_affected_order_messages()) }}",
-    post_hook="{{ lr_mark_processed() }}"
-) }}
+{{ lr_incremental('order_id', 'lr_affected_order_messages') }}
 WITH trigger_map AS (
     SELECT
         {{ lr_name_key('message_type') }} AS type_key,

@@ -6,13 +6,7 @@
 -- the send the order came. marts.fct_order_attribution lists the credited orders.
 -- Incremental: recomputes lr_affected_order_credits() (new or changed orders, and the orders a
 -- new send can earn).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ lr_delete_affected('order_id', lr_affected_order_credits()) }}",
-    post_hook="{{ lr_mark_processed() }}"
-) }}
+{{ lr_incremental('order_id', 'lr_affected_order_credits') }}
 WITH orders AS (
     SELECT *
     FROM {{ ref('int_orders') }}

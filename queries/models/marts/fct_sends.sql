@@ -8,13 +8,7 @@
 -- staging.stg_sends (join on send_id): copying it here would double the warehouse's largest column.
 -- Incremental: recomputes lr_affected_sends() (new sends, and the sends of phones whose opt-out
 -- credit can move).
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook="{{ lr_delete_affected('send_id', lr_affected_sends()) }}",
-    post_hook="{{ lr_mark_processed() }}"
-) }}
+{{ lr_incremental('send_id', 'lr_affected_sends') }}
 WITH sends AS (
     SELECT *
     FROM {{ ref('stg_sends') }}
