@@ -13,6 +13,10 @@
    orders: a relation with int_orders' columns; sends: one with fct_sends' columns; some_orders:
    true when `orders` is a part of all orders (then only the sends to their phones are read). #}
 {% macro lr_order_credits(orders, sends, click_window_hours, view_window_hours, some_orders=false) -%}
+{#- the latest qualifying send of an order: the greatest (sent_at, send_id) -#}
+{%- set latest_send = lr_max_struct(
+    ['s.sent_at', 's.send_id', 's.sender_code_id', 's.phone_list_id', 's.transactional_message_id'],
+    ['sent_at', 'send_id', 'sender_code_id', 'phone_list_id', 'transactional_message_id']) -%}
 WITH credit_orders AS (
     SELECT
         order_id,
@@ -66,9 +70,7 @@ link_orders AS (
 link_sends AS (
     SELECT
         cs.order_id,
-        {{ lr_max_struct(['s.sent_at', 's.send_id', 's.sender_code_id', 's.phone_list_id',
-                          's.transactional_message_id'], ['sent_at', 'send_id', 'sender_code_id',
-                          'phone_list_id', 'transactional_message_id']) }} AS latest
+        {{ latest_send }} AS latest
     FROM campaign_shells AS cs
     INNER JOIN accepted AS s
         ON
@@ -85,9 +87,7 @@ link_sends AS (
 post_sends AS (
     SELECT
         o.order_id,
-        {{ lr_max_struct(['s.sent_at', 's.send_id', 's.sender_code_id', 's.phone_list_id',
-                          's.transactional_message_id'], ['sent_at', 'send_id', 'sender_code_id',
-                          'phone_list_id', 'transactional_message_id']) }} AS latest
+        {{ latest_send }} AS latest
     FROM credit_orders AS o
     INNER JOIN accepted AS s
         ON
