@@ -1,7 +1,7 @@
 {# How names are matched: UTM campaigns, shell names and message types are equal when they are
    equal with case and punctuation ignored ("Order_Confirmation" = "order-confirmation"). #}
 {% macro lr_name_key(expr) -%}
-    {{ return(adapter.dispatch('lr_name_key', 'lrreport')(expr)) }}
+    {{ adapter.dispatch('lr_name_key', 'lrreport')(expr) }}
 {%- endmacro %}
 
 {% macro default__lr_name_key(expr) -%}
@@ -23,4 +23,15 @@
     {% if not loop.first %}UNION ALL {% endif %}SELECT {{ lr_quote(key) }} AS {{ key_name }}, {{ lr_quote(value) }} AS {{ value_name }}
     {%- endfor -%}
     {%- endif -%}
+{%- endmacro %}
+
+{# The triggered message types (var triggers), one row per type as names are matched: its key,
+   its name as configured and the order column whose time triggers it. #}
+{% macro lr_trigger_map() -%}
+    SELECT
+        {{ lr_name_key('message_type') }} AS type_key,
+        min(message_type) AS message_type,
+        min(trigger_column) AS trigger_column
+    FROM ({{ lr_mapping(var('triggers'), 'message_type', 'trigger_column') }}) AS t
+    GROUP BY {{ lr_name_key('message_type') }}
 {%- endmacro %}

@@ -1,7 +1,7 @@
 {# Aggregates and arithmetic whose spelling differs between engines, dispatched per adapter. #}
 {# The continuous percentile p (0-1) of expr over the rows where `condition` holds (an aggregate). #}
 {% macro lr_percentile(expr, p, condition='TRUE') -%}
-    {{ return(adapter.dispatch('lr_percentile', 'lrreport')(expr, p, condition)) }}
+    {{ adapter.dispatch('lr_percentile', 'lrreport')(expr, p, condition) }}
 {%- endmacro %}
 {% macro default__lr_percentile(expr, p, condition) -%}
     quantile_cont({{ expr }}, {{ p }}) FILTER (WHERE {{ condition }})
@@ -16,10 +16,10 @@
    column first), as one struct whose fields are `names` (default: the columns' own names). An
    aggregate: the latest send per order is lr_max_struct(['sent_at', 'send_id', ...]). #}
 {% macro lr_max_struct(columns, names=none) -%}
-    {{ return(adapter.dispatch('lr_extreme_struct', 'lrreport')('max', columns, names or columns)) }}
+    {{ adapter.dispatch('lr_extreme_struct', 'lrreport')('max', columns, names or columns) }}
 {%- endmacro %}
 {% macro lr_min_struct(columns, names=none) -%}
-    {{ return(adapter.dispatch('lr_extreme_struct', 'lrreport')('min', columns, names or columns)) }}
+    {{ adapter.dispatch('lr_extreme_struct', 'lrreport')('min', columns, names or columns) }}
 {%- endmacro %}
 {% macro default__lr_extreme_struct(fn, columns, names) -%}
     {{ fn }}({ {%- for c in columns %}{{ lr_quote(names[loop.index0]) }}: {{ c }}{{ ', ' if not loop.last }}{% endfor -%} })

@@ -4,7 +4,7 @@
 
 {# The wall-clock time of a UTC instant in the business time zone (a zone-less timestamp). #}
 {% macro lr_local(ts, zone=none) -%}
-    {{ return(adapter.dispatch('lr_local', 'lrreport')(ts, zone or var('timezone'))) }}
+    {{ adapter.dispatch('lr_local', 'lrreport')(ts, zone or var('timezone')) }}
 {%- endmacro %}
 {% macro default__lr_local(ts, zone) -%}
     timezone({{ lr_quote(zone) }}, {{ ts }})
@@ -17,7 +17,7 @@
 
 {# The instant a zone-less wall-clock time means in `zone` (Listrak's optOutDate). #}
 {% macro lr_from_local(ts, zone) -%}
-    {{ return(adapter.dispatch('lr_from_local', 'lrreport')(ts, zone)) }}
+    {{ adapter.dispatch('lr_from_local', 'lrreport')(ts, zone) }}
 {%- endmacro %}
 {% macro default__lr_from_local(ts, zone) -%}
     timezone({{ lr_quote(zone) }}, {{ ts }})
@@ -28,7 +28,7 @@
     CAST(hour({{ lr_local(ts) }}) AS TINYINT)
 {%- endmacro %}
 {% macro lr_local_isodow(ts) -%}
-    {{ return(adapter.dispatch('lr_local_isodow', 'lrreport')(ts)) }}
+    {{ adapter.dispatch('lr_local_isodow', 'lrreport')(ts) }}
 {%- endmacro %}
 {% macro default__lr_local_isodow(ts) -%}
     CAST(isodow({{ lr_local(ts) }}) AS TINYINT)
@@ -36,7 +36,7 @@
 
 {# Seconds from instant `a` to instant `b` (fractional). #}
 {% macro lr_seconds_between(a, b) -%}
-    {{ return(adapter.dispatch('lr_seconds_between', 'lrreport')(a, b)) }}
+    {{ adapter.dispatch('lr_seconds_between', 'lrreport')(a, b) }}
 {%- endmacro %}
 {% macro default__lr_seconds_between(a, b) -%}
     (epoch({{ b }}) - epoch({{ a }}))
@@ -52,7 +52,7 @@
 
 {# The days from `first` to `last` (DATEs) inclusive, one row each, as column `day`. #}
 {% macro lr_day_series(first, last) -%}
-    {{ return(adapter.dispatch('lr_day_series', 'lrreport')(first, last)) }}
+    {{ adapter.dispatch('lr_day_series', 'lrreport')(first, last) }}
 {%- endmacro %}
 {% macro default__lr_day_series(first, last) -%}
     CAST(unnest(generate_series({{ first }}, {{ last }}, INTERVAL 1 DAY)) AS DATE)
@@ -60,7 +60,7 @@
 
 {# The type of an instant (a UTC timestamp with its zone). #}
 {% macro lr_type_instant() -%}
-    {{ return(adapter.dispatch('lr_type_instant', 'lrreport')()) }}
+    {{ adapter.dispatch('lr_type_instant', 'lrreport')() }}
 {%- endmacro %}
 {% macro default__lr_type_instant() -%}
     TIMESTAMPTZ

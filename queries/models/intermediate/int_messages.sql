@@ -35,11 +35,7 @@ type_map AS (
 ),
 
 trigger_map AS (
-    SELECT
-        {{ lr_name_key('message_type') }} AS type_key,
-        min(trigger_column) AS trigger_column
-    FROM ({{ lr_mapping(var('triggers'), 'message_type', 'trigger_column') }}) AS t
-    GROUP BY 1
+    {{ lr_trigger_map() }}
 ),
 
 named AS (

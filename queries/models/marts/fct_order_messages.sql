@@ -10,12 +10,7 @@
 -- the orders new sends are about).
 {{ lr_incremental('order_id', 'lr_affected_order_messages') }}
 WITH trigger_map AS (
-    SELECT
-        {{ lr_name_key('message_type') }} AS type_key,
-        min(message_type) AS message_type,
-        min(trigger_column) AS trigger_column
-    FROM ({{ lr_mapping(var('triggers'), 'message_type', 'trigger_column') }}) AS t
-    GROUP BY {{ lr_name_key('message_type') }}
+    {{ lr_trigger_map() }}
 ),
 
 orders AS (
