@@ -1,7 +1,7 @@
 """OAuth2 client-credentials authentication for Listrak as an ``httpx.Auth`` flow.
 
 The access token is cached until shortly before its ``expires_in``; a 401 from the API refreshes it
-once and replays the request; a lock makes concurrent requests share a single token fetch. A token
+and replays the request (a few times at most); a lock makes concurrent requests share a single token fetch. A token
 endpoint that refuses the credentials raises :class:`ListrakAuthError` at once (no retry loop).
 """
 
@@ -48,6 +48,8 @@ class ListrakAuth(httpx.Auth):
     5xx and dropped connections). Sync only: the token fetch blocks.
     """
 
+    REFRESHES_PER_REQUEST = 3
+
     def __init__(
         self,
         token_url: str,
@@ -76,13 +78,17 @@ class ListrakAuth(httpx.Auth):
         token = self.token()
         request.headers["Authorization"] = f"Bearer {token.reveal()}"
         response = yield request
-        if response.status_code == 401:
-            log.info("Listrak answered 401 to %s %s; refreshing the token once", request.method,
+        # A 401 means the token ended early; refresh and retry. More than once, because under
+        # parallel requests and retries a fresh token can itself end before this request lands.
+        for _ in range(self.REFRESHES_PER_REQUEST):
+            if response.status_code != 401:
+                return
+            log.info("Listrak answered 401 to %s %s; refreshing the token", request.method,
                      request.url.path)
             self.invalidate(token)
             token = self.token()
             request.headers["Authorization"] = f"Bearer {token.reveal()}"
-            yield request
+            response = yield request
 
     # -- the token ------------------------------------------------------------------------------
     def token(self) -> Secret:
