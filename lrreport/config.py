@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lrreport._exceptions import LrreportError
+
 DEFAULT_TOKEN_URL = "https://auth.listrak.com/OAuth2/Token"
 DEFAULT_API_BASE_URL = "https://api.listrak.com/sms/v1"
 DEFAULT_CONFIG_NAME = "lrreport.toml"
@@ -33,7 +35,7 @@ DEFAULT_MESSAGE_TYPES = (
 )
 
 
-class ConfigError(Exception):
+class ConfigError(LrreportError):
     """A setting is missing or invalid; the message names the setting and where it came from."""
 
 

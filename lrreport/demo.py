@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import Credentials, Secret, Settings
 from lrreport.extract.listrak import ExtractResult, extract_listrak
 from lrreport.extract.loading import LoadResult, load_files
@@ -28,7 +29,7 @@ from lrreport.warehouse.build import BuildResult, build
 Step = Callable[[str], None]
 
 
-class DemoError(Exception):
+class DemoError(LrreportError):
     """A stage of the demo pipeline did not finish cleanly."""
 
 

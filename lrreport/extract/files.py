@@ -12,6 +12,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from lrreport._exceptions import LrreportError
+
 FORMATS = ("csv", "jsonl", "parquet")
 _SUFFIXES: dict[str, tuple[str, bool]] = {
     ".csv": ("csv", False),
@@ -28,7 +30,7 @@ _PARQUET_MAGIC = b"PAR1"
 _SNIFF_BYTES = 64 * 1024
 
 
-class LoadInputError(Exception):
+class LoadInputError(LrreportError):
     """An input file is missing, of an unknown kind, or not what its name claims."""
 
 

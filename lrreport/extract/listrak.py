@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pyarrow as pa
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import Credentials, Settings
 from lrreport.listrak import ListrakClient, ListrakError
 from lrreport.sqlfiles import read_sql
@@ -47,7 +48,7 @@ TARGETS = (
 STATE_KEY = "resume_from"
 
 
-class ExtractError(Exception):
+class ExtractError(LrreportError):
     """The extraction cannot run as asked (unknown sender code, bad dates ...)."""
 
 

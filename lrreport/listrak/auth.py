@@ -1,8 +1,8 @@
 """OAuth2 client-credentials authentication for Listrak as an ``httpx.Auth`` flow.
 
 The access token is cached until shortly before its ``expires_in``; a 401 from the API refreshes it
-and replays the request (a few times at most); a lock makes concurrent requests share a single token fetch. A token
-endpoint that refuses the credentials raises :class:`ListrakAuthError` at once (no retry loop).
+and replays the request (a few times at most); a lock makes concurrent requests share one token
+fetch. A token endpoint that refuses the credentials raises :class:`ListrakAuthError` at once (no retry loop).
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from lrreport._exceptions import LrreportError
 
-class ListrakError(Exception):
+
+class ListrakError(LrreportError):
     """A Listrak API call failed; ``status`` is the HTTP status (None when no answer came back)."""
 
     def __init__(

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lrreport._exceptions import LrreportError
+
 CHROMIUM = os.environ.get("LRREPORT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = (
     "--headless",
@@ -38,7 +40,7 @@ _PLOTS_JS = """() => {
 _active = threading.local()
 
 
-class BrowserMissing(RuntimeError):
+class BrowserMissing(LrreportError, RuntimeError):
     """Chromium or playwright is not installed."""
 
 

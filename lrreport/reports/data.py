@@ -9,13 +9,14 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lrreport._exceptions import LrreportError
 from lrreport.sqlfiles import read_sql
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
 
-class ReportDataError(Exception):
+class ReportDataError(LrreportError):
     """The warehouse cannot answer a report query (marts not built, a column missing ...)."""
 
 

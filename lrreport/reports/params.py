@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lrreport._exceptions import LrreportError
+
 DATE_PARAMS = ("start_date", "end_date")
 RELATIVE_WORDS = (
     "today",
@@ -30,7 +32,7 @@ RELATIVE_WORDS = (
 _LAST_N_DAYS = re.compile(r"^last_(\d{1,4})_days$")
 
 
-class ParameterError(ValueError):
+class ParameterError(LrreportError, ValueError):
     """A report parameter is unknown, malformed or inconsistent; the message names it."""
 
 

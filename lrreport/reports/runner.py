@@ -35,6 +35,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from traitlets import Any as AnyTrait
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
 from lrreport.reports import index as report_index
 from lrreport.reports.export import PageInfo, render_html
@@ -54,7 +55,7 @@ TIMEOUT_ENAME = "ReportTimeout"
 KILL_GRACE_S = 30.0  # after the whole-run limit, a kernel that ignores interrupts is killed
 
 
-class ReportFailed(Exception):
+class ReportFailed(LrreportError):
     """A report run failed; ``result`` has the kept notebook and the reason."""
 
     def __init__(self, result: ReportResult) -> None:

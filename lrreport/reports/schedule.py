@@ -28,6 +28,7 @@ import duckdb
 from cronsim import CronSim, CronSimError
 from filelock import FileLock, Timeout
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import ScheduleSettings, Settings
 from lrreport.reports import index as report_index
 from lrreport.reports.params import ParameterError
@@ -39,7 +40,7 @@ UTC = ZoneInfo("UTC")
 T = TypeVar("T")
 
 
-class ScheduleError(Exception):
+class ScheduleError(LrreportError):
     """A schedule is misconfigured or the schedules cannot run at all."""
 
 

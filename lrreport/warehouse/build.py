@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
 from lrreport.sqlfiles import queries_dir
 from lrreport.warehouse.builds import latest_build
@@ -27,7 +28,7 @@ TRIGGER_COLUMNS = ("ordered_at", "shipped_at", "delivered_at")
 WHAT_IF_ANALYSIS = "attribution_windows"
 
 
-class BuildError(Exception):
+class BuildError(LrreportError):
     """A model or data test failed, or the settings cannot be used by the models."""
 
 

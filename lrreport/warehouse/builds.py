@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from lrreport._exceptions import LrreportError
+
 
 @dataclass(frozen=True)
 class Build:
@@ -23,7 +25,7 @@ class Build:
     message: str | None
 
 
-class IncompleteBuildError(Exception):
+class IncompleteBuildError(LrreportError):
     """The newest build did not finish: its marts may be half old, half new."""
 
 

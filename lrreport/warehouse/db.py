@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
 from lrreport.sqlfiles import read_sql
 
@@ -14,7 +15,7 @@ SETUP_SCRIPTS = ("setup/raw_tables", "setup/meta_tables")
 SENDS_FACTS = ("characters", "encoding", "segment_units", "segments", "has_link")
 
 
-class WarehouseError(Exception):
+class WarehouseError(LrreportError):
     """The DuckDB file cannot be opened or is not an lrreport warehouse."""
 
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import yaml
 
+from lrreport._exceptions import LrreportError
 from lrreport.sqlfiles import queries_dir
 
 REGISTRY_FILE = Path("models") / "marts" / "_metrics.yml"
@@ -28,7 +29,7 @@ _REF = re.compile(r"""ref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)""")
 _SENDER = "($sender_code_id IS NULL OR {column} = $sender_code_id)"
 
 
-class RegistryError(Exception):
+class RegistryError(LrreportError):
     """The registry file is inconsistent (an unknown measure, metric, kind ...)."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
 from lrreport.warehouse import metric_registry
 from lrreport.warehouse.builds import IncompleteBuildError, require_complete_build
@@ -29,7 +30,7 @@ COUNT_COLUMNS = tuple(m.name for m in REGISTRY.kpis if m.kind == "count")
 MONEY_COLUMNS = tuple(m.name for m in REGISTRY.kpis if m.kind == "money")
 
 
-class MetricsError(Exception):
+class MetricsError(LrreportError):
     """Bad arguments (dates, grouping) or marts that have not been built."""
 
 
