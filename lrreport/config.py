@@ -94,6 +94,12 @@ class WarehouseSettings:
     database: str = "lrreport.duckdb"
     memory_limit: str = ""  # DuckDB memory_limit, empty for DuckDB's default
     threads: int = 0  # 0: DuckDB's default
+    # The Parquet lake (a folder or an fsspec URL): raw tables written beside the DuckDB file, and
+    # the marts when the models run on Spark (engine = "spark"). See lrreport/lake/.
+    lake: str = ""
+    engine: str = "duckdb"  # duckdb | spark: where `lrreport build` runs the models
+    spark_profiles_dir: str = ""  # a folder with the dbt profiles.yml of a Spark cluster or Databricks
+    spark_target: str = ""  # the target of that profile; empty: its default
 
 
 @dataclass(frozen=True)
@@ -192,6 +198,11 @@ class Settings:
             return self
         return replace(self, warehouse=replace(self.warehouse, database=str(path)))
 
+    def with_lake(self, lake: str | os.PathLike[str] | None, engine: str | None = None) -> Settings:
+        """The same settings with another lake (``--lake``) and/or engine (``--engine``)."""
+        warehouse = replace(self.warehouse, lake=str(lake) if lake else self.warehouse.lake)
+        return replace(self, warehouse=replace(warehouse, engine=engine or warehouse.engine))
+
 
 def credentials_from_env(env: dict[str, str] | None = None) -> Credentials:
     """Read ``LISTRAK_CLIENT_ID`` / ``LISTRAK_CLIENT_SECRET``; a clear error names what is missing."""
@@ -247,6 +258,8 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"{settings.source}: {where} = {tz!r} is not an IANA time zone") from None
     if settings.extract.subscribe_window not in ("day", "week"):
         raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
+    if settings.warehouse.engine not in ("duckdb", "spark"):
+        raise ConfigError(f"{settings.source}: warehouse.engine must be 'duckdb' or 'spark'")
     if not 1 <= settings.listrak.page_size <= 5000:
         raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
     names = [s.name for s in settings.schedules]

@@ -4,6 +4,10 @@ A thin shell over dbt (dbtRunner): the settings of ``lrreport.toml`` become dbt 
 pointing at the configured DuckDB file is written to the warehouse's state folder (beside it, in
 ``.lrreport/dbt/``, which also holds dbt's target and logs), progress comes from dbt's events, and
 a failing model or data test becomes one message naming its file and the cause.
+
+With ``[warehouse] engine = "spark"`` the same project runs on Spark over the lake (dbt-spark): an
+in-process local Spark by default, or the user's own profile (a cluster, Databricks); the marts land
+in the lake and DuckDB reads them from there (lrreport.lake.reader).
 """
 
 from __future__ import annotations
@@ -130,16 +134,41 @@ def dbt_vars(settings: Settings) -> dict[str, Any]:
     }
 
 
+def on_spark(settings: Settings) -> bool:
+    """Whether the models run on Spark over the lake (else on the DuckDB file)."""
+    if settings.warehouse.engine != "spark":
+        return False
+    if not settings.warehouse.lake:
+        raise BuildError(
+            f"{settings.source}: warehouse.engine = 'spark' needs warehouse.lake (or --lake PATH)"
+        )
+    return True
+
+
 def state_dir(settings: Settings) -> Path:
     """Where dbt's profile, target and logs live for this warehouse (beside the DuckDB file)."""
     path = settings.database_path.resolve()
-    return path.parent / ".lrreport" / "dbt" / path.stem
+    return path.parent / ".lrreport" / ("spark" if on_spark(settings) else "dbt") / path.stem
 
 
 def write_profile(settings: Settings) -> Path:
-    """A profiles.yml for this warehouse (JSON is YAML); returns its folder."""
+    """A profiles.yml for this warehouse (JSON is YAML); returns its folder.
+
+    On Spark, the user's own profiles folder when one is configured, else a profile for the local
+    in-process session.
+    """
     folder = state_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
+    if on_spark(settings):
+        if settings.warehouse.spark_profiles_dir:
+            return Path(settings.warehouse.spark_profiles_dir).expanduser()
+        from lrreport.lake.spark import SPARK_CONF
+
+        spark = {"type": "spark", "method": "session", "host": "NA", "schema": "default", "threads": 1,
+                 "server_side_parameters": SPARK_CONF}
+        profile = {"lrreport": {"target": "spark", "outputs": {"spark": spark}}}
+        (folder / "profiles.yml").write_text(json.dumps(profile, indent=2), encoding="utf-8")
+        return folder
     duck: dict[str, Any] = {"TimeZone": "UTC"}
     if settings.warehouse.memory_limit:
         duck["memory_limit"] = settings.warehouse.memory_limit
@@ -153,13 +182,23 @@ def write_profile(settings: Settings) -> Path:
 
 def _args(settings: Settings, command: list[str], project: Path | None = None) -> list[str]:
     folder = write_profile(settings)
+    variables = dbt_vars(settings)
+    target: list[str] = []
+    if on_spark(settings):
+        from lrreport.lake.spark import lake_ddl
+
+        lake = settings.warehouse.lake
+        variables |= {"lake": lake_url(lake), "lake_tables": lake_ddl(lake)}
+        if settings.warehouse.spark_target:
+            target = ["--target", settings.warehouse.spark_target]
     return [
         *command,
         "--project-dir", str(project or queries_dir()),
         "--profiles-dir", str(folder),
         "--target-path", str(folder / "target"),
         "--log-path", str(folder / "logs"),
-        "--vars", json.dumps(dbt_vars(settings)),
+        *target,
+        "--vars", json.dumps(variables),
         "--no-send-anonymous-usage-stats",
         "--no-version-check",
         "--quiet",
@@ -258,10 +297,19 @@ def _nodes(result: Any) -> list[NodeResult]:
     return nodes
 
 
+def lake_url(lake: str) -> str:
+    """The lake as Spark is given it: an absolute path when local, else the URL as configured."""
+    return lake if "://" in lake else str(Path(lake).expanduser().resolve())
+
+
 def last_build_ok(settings: Settings) -> bool:
     """Whether a build has ever finished well on this warehouse (else the next one starts afresh)."""
     from lrreport.warehouse.db import connect
 
+    if on_spark(settings):
+        from lrreport.lake.reader import lake_builds_ok
+
+        return lake_builds_ok(settings)
     con = connect(settings, read_only=True)
     try:
         if latest_build(con) is None:
@@ -271,13 +319,15 @@ def last_build_ok(settings: Settings) -> bool:
         con.close()
 
 
-def _mart_rows(settings: Settings) -> dict[str, int]:
+def _mart_rows(settings: Settings, views: bool = False) -> dict[str, int]:
+    """Rows per mart table (and per view too when ``views``: the reader's views over Spark's tables)."""
     from lrreport.warehouse.db import connect
 
     con = connect(settings, read_only=True)
     try:
         names = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+            "AND (table_type = 'BASE TABLE' OR ?) ORDER BY 1", [views]
         ).fetchall()]
         return {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
     finally:
@@ -303,7 +353,11 @@ def build(
     from lrreport.warehouse.db import connect
 
     validate_settings(settings)
-    connect(settings).close()  # the raw and meta tables exist before dbt looks for its sources
+    spark = on_spark(settings)
+    if spark:
+        _start_spark(settings)
+    else:
+        connect(settings).close()  # the raw and meta tables exist before dbt looks for its sources
     full_refresh = full_refresh or not last_build_ok(settings)
     command = ["build" if run_tests else "run"]
     if select:
@@ -313,27 +367,57 @@ def build(
     with _progress(show_progress, progress) as report:
         started = time.perf_counter()
         runner = _Runner(settings, report, project)
+        if spark:
+            _declare_lake(runner)
         result, startup = runner.invoke(command)
         nodes = _nodes(result)
         ok = all(n.ok for n in nodes)
+        readable = settings
+        if ok and spark:  # the reports read the marts with DuckDB, the analysis compiled for it too
+            from lrreport.lake.reader import lake_reader
+
+            readable = lake_reader(settings)
+            runner = _Runner(readable, None, project)
         if ok:
             runner.invoke(["compile", "--select", WHAT_IF_ANALYSIS])
     out = BuildResult(nodes, time.perf_counter() - started, startup, full_refresh)
     if ok:
-        out.rows = _mart_rows(settings)
+        out.rows = _mart_rows(readable, views=spark)
     return out
+
+
+def _declare_lake(runner: _Runner) -> None:
+    """Declare the lake's tables to Spark's catalog in a dbt invocation of its own (macros/builds.sql)."""
+    result, _ = runner.invoke(["run-operation", "lr_declare_lake"])
+    if not result.success:
+        cause = result.exception or result.result
+        raise BuildError(f"the lake's tables cannot be declared to Spark: {cause}")
+
+
+def _start_spark(settings: Settings) -> None:
+    """Start the local Spark session, unless the user's profile names a cluster of its own."""
+    if not settings.warehouse.spark_profiles_dir:
+        from lrreport.lake.spark import local_session
+
+        local_session(warehouse_dir=str(state_dir(settings) / "spark-warehouse"))
 
 
 def test(settings: Settings, select: str | None = None, show_progress: bool | None = None) -> BuildResult:
     """Run the data tests (all, or ``select``) against the built models."""
     from lrreport.warehouse.db import WarehouseError
 
-    if not settings.database_path.exists():
+    spark = on_spark(settings)
+    if spark:
+        _start_spark(settings)
+    elif not settings.database_path.exists():
         raise WarehouseError(f"DuckDB file {settings.database_path} does not exist yet: load and build first")
     command = ["test"] + (["--select", select] if select else [])
     with _progress(show_progress, None) as report:
         started = time.perf_counter()
-        result, startup = _Runner(settings, report).invoke(command)
+        runner = _Runner(settings, report)
+        if spark:
+            _declare_lake(runner)
+        result, startup = runner.invoke(command)
     return BuildResult(_nodes(result), time.perf_counter() - started, startup)
 
 

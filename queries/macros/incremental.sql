@@ -9,7 +9,7 @@
    pre-hook deletes those keys, the model inserts them again. #}
 
 {% macro lr_meta(name) -%}
-    {{ api.Relation.create(database=target.database, schema='meta', identifier=name) }}
+    {{ api.Relation.create(database=target.get('database'), schema='meta', identifier=name) }}
 {%- endmacro %}
 
 {# The raw tables whose _load_id the models follow. #}
@@ -25,10 +25,23 @@
                      'view_window_hours', 'optout_window_hours', 'campaign_map', 'message_types', 'triggers'] -%}
         {%- do settings.update({name: var(name)}) -%}
     {%- endfor -%}
-    {{ dbt.hash(lr_quote(tojson(settings, sort_keys=true)) ~ " || coalesce((SELECT " ~ dbt.listagg(
+    {{ dbt.hash(lr_quote(tojson(settings, sort_keys=true)) ~ " || coalesce((SELECT " ~ lr_sorted_listagg(
         "concat_ws('|', sender_code_id, phone_list_id, transactional_message_id, message_name, message_type, "
-        ~ "trigger_column, name_key)", "';'", "ORDER BY sender_code_id, phone_list_id, transactional_message_id")
+        ~ "trigger_column, name_key)", "';'", "sender_code_id, phone_list_id, transactional_message_id")
         ~ " FROM " ~ ref('int_messages') ~ "), '')") }}
+{%- endmacro %}
+
+{# The texts of `expr` joined by `sep` in a fixed order (`order_by`, columns), as one aggregate. #}
+{% macro lr_sorted_listagg(expr, sep, order_by) -%}
+    {{ adapter.dispatch('lr_sorted_listagg', 'lrreport')(expr, sep, order_by) }}
+{%- endmacro %}
+{% macro default__lr_sorted_listagg(expr, sep, order_by) -%}
+    {{ dbt.listagg(expr, sep, 'ORDER BY ' ~ order_by) }}
+{%- endmacro %}
+{# Spark's collect_list keeps no order: sort (key columns, text) structs, then keep the texts. #}
+{% macro spark__lr_sorted_listagg(expr, sep, order_by) -%}
+    array_join(transform(array_sort(collect_list(struct({{ order_by }}, CAST({{ expr }} AS STRING) AS lr_text))),
+        x -> x.lr_text), {{ sep }})
 {%- endmacro %}
 
 {# True for a raw row this model has not processed yet (or for every row when its inputs changed). #}
@@ -53,6 +66,9 @@
 
 {# Pre-hook: delete the keys the model is about to insert again (only on an incremental run). #}
 {% macro lr_delete_affected(key, affected_sql) -%}
+    {{ adapter.dispatch('lr_delete_affected', 'lrreport')(key, affected_sql) }}
+{%- endmacro %}
+{% macro default__lr_delete_affected(key, affected_sql) -%}
     {%- if is_incremental() -%}
     DELETE FROM {{ this }} WHERE {{ key }} IN ({{ affected_sql }})
     {%- else -%}
@@ -62,12 +78,42 @@
 
 {# Post-hook: record the loads present at the start of this build and the fingerprint as processed. #}
 {% macro lr_mark_processed() -%}
+    {{ adapter.dispatch('lr_mark_processed', 'lrreport')() }}
+{%- endmacro %}
+{% macro default__lr_mark_processed() -%}
     DELETE FROM {{ lr_meta('lr_model_loads') }} WHERE model = {{ lr_quote(this.identifier) }};
     INSERT INTO {{ lr_meta('lr_model_loads') }} (model, load_id)
     SELECT {{ lr_quote(this.identifier) }}, load_id FROM {{ lr_meta('lr_build_loads') }};
     DELETE FROM {{ lr_meta('lr_model_state') }} WHERE model = {{ lr_quote(this.identifier) }};
     INSERT INTO {{ lr_meta('lr_model_state') }} (model, fingerprint, built_at)
     VALUES ({{ lr_quote(this.identifier) }}, {{ lr_fingerprint() }}, {{ dbt.current_timestamp() }})
+{%- endmacro %}
+
+{# Spark over Parquet cannot delete rows: the rows to keep are copied aside and written back over
+   the table (one rewrite of the model per increment), then the model appends the recomputed keys. #}
+{% macro spark__lr_delete_affected(key, affected_sql) -%}
+    {%- if is_incremental() and execute -%}
+    {%- set keep = api.Relation.create(schema=this.schema, identifier=this.identifier ~ '__lr_keep') -%}
+    {%- do run_query('DROP TABLE IF EXISTS ' ~ keep) -%}
+    {%- do run_query('CREATE TABLE ' ~ keep ~ ' USING parquet '
+        ~ lr_spark_location('_staging', this.identifier ~ '__lr_keep')
+        ~ ' AS SELECT * FROM ' ~ this ~ ' WHERE ' ~ key ~ ' NOT IN (' ~ affected_sql ~ ')') -%}
+    {%- do run_query('INSERT OVERWRITE TABLE ' ~ this ~ ' SELECT * FROM ' ~ keep) -%}
+    {%- do run_query('DROP TABLE ' ~ keep) -%}
+    {%- endif -%}
+    SELECT 1
+{%- endmacro %}
+
+{# Spark: the model's partitions of the meta tables (partitioned by model) are replaced. #}
+{% macro spark__lr_mark_processed() -%}
+    {%- set fingerprint = lr_fingerprint() -%}  {#- also at parse time: it names int_messages as a dependency -#}
+    {%- if execute -%}
+    {%- do run_query('INSERT OVERWRITE TABLE ' ~ lr_meta('lr_model_loads') ~ ' PARTITION (model = '
+        ~ lr_quote(this.identifier) ~ ') SELECT DISTINCT load_id FROM ' ~ lr_meta('lr_build_loads')) -%}
+    {%- do run_query('INSERT OVERWRITE TABLE ' ~ lr_meta('lr_model_state') ~ ' PARTITION (model = '
+        ~ lr_quote(this.identifier) ~ ') SELECT ' ~ fingerprint ~ ', ' ~ dbt.current_timestamp()) -%}
+    {%- endif -%}
+    SELECT 1
 {%- endmacro %}
 
 {# The config every incremental model shares: `key` names the rows that `affected` (the name of a

@@ -7,6 +7,10 @@
 {% macro default__lr_name_key(expr) -%}
     nullif(regexp_replace(lower(trim({{ expr }})), '[^\pL\pN]', '', 'g'), '')
 {%- endmacro %}
+{# Spark: Java regexes replace every match; a backslash in a literal is doubled. #}
+{% macro spark__lr_name_key(expr) -%}
+    nullif(regexp_replace(lower(trim({{ expr }})), '[^\\pL\\pN]', ''), '')
+{%- endmacro %}
 
 {# A string literal, quotes doubled. #}
 {% macro lr_quote(value) -%}

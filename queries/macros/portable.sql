@@ -6,6 +6,10 @@
 {% macro default__lr_percentile(expr, p, condition) -%}
     quantile_cont({{ expr }}, {{ p }}) FILTER (WHERE {{ condition }})
 {%- endmacro %}
+{# Spark's percentile is exact and interpolates linearly, as quantile_cont does. #}
+{% macro spark__lr_percentile(expr, p, condition) -%}
+    percentile({{ expr }}, {{ p }}) FILTER (WHERE {{ condition }})
+{%- endmacro %}
 
 {# a // b for whole numbers, the same on every engine. #}
 {% macro lr_int_div(a, b) -%}
@@ -23,4 +27,19 @@
 {%- endmacro %}
 {% macro default__lr_extreme_struct(fn, columns, names) -%}
     {{ fn }}({ {%- for c in columns %}{{ lr_quote(names[loop.index0]) }}: {{ c }}{{ ', ' if not loop.last }}{% endfor -%} })
+{%- endmacro %}
+{% macro spark__lr_extreme_struct(fn, columns, names) -%}
+    {{ fn }}(named_struct({%- for c in columns %}{{ lr_quote(names[loop.index0]) }}, {{ c }}{{ ', ' if not loop.last }}{% endfor -%}))
+{%- endmacro %}
+
+{# How a model that is a view on DuckDB is materialized: on Spark every model is a Parquet table in
+   the lake, since a view lives only in the catalog of one session and DuckDB reads the lake. #}
+{% macro lr_view() -%}
+    {{ return(adapter.dispatch('lr_view', 'lrreport')()) }}
+{%- endmacro %}
+{% macro default__lr_view() -%}
+    {{ return('view') }}
+{%- endmacro %}
+{% macro spark__lr_view() -%}
+    {{ return('table') }}
 {%- endmacro %}

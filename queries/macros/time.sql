@@ -9,6 +9,9 @@
 {% macro default__lr_local(ts, zone) -%}
     timezone({{ lr_quote(zone) }}, {{ ts }})
 {%- endmacro %}
+{% macro spark__lr_local(ts, zone) -%}
+    from_utc_timestamp({{ ts }}, {{ lr_quote(zone) }})
+{%- endmacro %}
 
 {# The business date of a UTC instant. #}
 {% macro lr_local_date(ts) -%}
@@ -22,6 +25,9 @@
 {% macro default__lr_from_local(ts, zone) -%}
     timezone({{ lr_quote(zone) }}, {{ ts }})
 {%- endmacro %}
+{% macro spark__lr_from_local(ts, zone) -%}
+    to_utc_timestamp({{ ts }}, {{ lr_quote(zone) }})
+{%- endmacro %}
 
 {# Hour of day 0-23 and ISO weekday 1 (Monday) - 7 of a UTC instant in the business time zone. #}
 {% macro lr_local_hour(ts) -%}
@@ -33,6 +39,9 @@
 {% macro default__lr_local_isodow(ts) -%}
     CAST(isodow({{ lr_local(ts) }}) AS TINYINT)
 {%- endmacro %}
+{% macro spark__lr_local_isodow(ts) -%}
+    CAST(weekday({{ lr_local(ts) }}) + 1 AS TINYINT)
+{%- endmacro %}
 
 {# Seconds from instant `a` to instant `b` (fractional). #}
 {% macro lr_seconds_between(a, b) -%}
@@ -41,13 +50,23 @@
 {% macro default__lr_seconds_between(a, b) -%}
     (epoch({{ b }}) - epoch({{ a }}))
 {%- endmacro %}
+{% macro spark__lr_seconds_between(a, b) -%}
+    (CAST(unix_micros({{ b }}) - unix_micros({{ a }}) AS DOUBLE) / 1000000)
+{%- endmacro %}
 
-{# An instant plus a whole number of hours or days (windows). #}
+{# An instant plus a whole number of hours or days (windows); exact to the microsecond (dbt's
+   spark__dateadd goes through whole seconds). #}
 {% macro lr_add_hours(ts, hours) -%}
-    {{ dbt.dateadd('hour', hours, ts) }}
+    {{ adapter.dispatch('lr_add_interval', 'lrreport')(ts, 'hour', hours) }}
 {%- endmacro %}
 {% macro lr_add_days(ts, days) -%}
-    {{ dbt.dateadd('day', days, ts) }}
+    {{ adapter.dispatch('lr_add_interval', 'lrreport')(ts, 'day', days) }}
+{%- endmacro %}
+{% macro default__lr_add_interval(ts, part, n) -%}
+    {{ dbt.dateadd(part, n, ts) }}
+{%- endmacro %}
+{% macro spark__lr_add_interval(ts, part, n) -%}
+    timestampadd({{ part | upper }}, {{ n }}, {{ ts }})
 {%- endmacro %}
 
 {# The days from `first` to `last` (DATEs) inclusive, one row each, as column `day`. #}
@@ -57,6 +76,9 @@
 {% macro default__lr_day_series(first, last) -%}
     CAST(unnest(generate_series({{ first }}, {{ last }}, INTERVAL 1 DAY)) AS DATE)
 {%- endmacro %}
+{% macro spark__lr_day_series(first, last) -%}
+    explode(sequence({{ first }}, {{ last }}, INTERVAL 1 DAY))
+{%- endmacro %}
 
 {# The type of an instant (a UTC timestamp with its zone). #}
 {% macro lr_type_instant() -%}
@@ -64,5 +86,8 @@
 {%- endmacro %}
 {% macro default__lr_type_instant() -%}
     TIMESTAMPTZ
+{%- endmacro %}
+{% macro spark__lr_type_instant() -%}
+    TIMESTAMP
 {%- endmacro %}
 

@@ -5,7 +5,7 @@
 -- their UTM says they came from an SMS link (vars utm_source / utm_medium, ignoring case) and the
 -- key of the shell their campaign names (through var campaign_map when listed there, else the
 -- campaign itself). A view: the incremental marts read only the orders they recompute.
-{{ config(materialized='view') }}
+{{ config(materialized=lr_view()) }}
 WITH campaign_map AS (
     SELECT
         {{ lr_name_key('utm_campaign') }} AS campaign_key,

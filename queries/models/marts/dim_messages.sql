@@ -1,7 +1,7 @@
 -- Grain: one row per message shell (sender code, SMS list, transactional message).
 -- Key: (sender_code_id, phone_list_id, transactional_message_id).
 -- Purpose: the shells with their list name, message type and trigger column, for labels and filters.
-{{ config(materialized='view') }}
+{{ config(materialized=lr_view()) }}
 SELECT
     sender_code_id,
     phone_list_id,

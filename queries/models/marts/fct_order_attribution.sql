@@ -3,7 +3,7 @@
 -- Key: order_id.
 -- Purpose: which send (or shell) each order's revenue is credited to, at its net revenue; the
 -- rules are in macros/attribution.sql and the rows in marts.fct_orders (a view of them).
-{{ config(materialized='view') }}
+{{ config(materialized=lr_view()) }}
 SELECT
     order_id,
     ordered_at,

@@ -1,7 +1,7 @@
 -- Grain: one row per order with a phone number and triggered message type it never got.
 -- Key: (order_id, message_type).
 -- Purpose: the list behind coverage below 100%: which orders missed which message.
-{{ config(materialized='view') }}
+{{ config(materialized=lr_view()) }}
 SELECT
     order_id,
     message_type,
