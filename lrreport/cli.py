@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("lrreport.warehouse.commands:build", "Build the SQL models and run their data tests."),
     "test": ("lrreport.warehouse.commands:test", "Run the data tests of the built models."),
     "metrics": ("lrreport.warehouse.commands:metrics", "The KPI table for a date range."),
+    "lake": ("lrreport.lake.commands:lake", "The Parquet lake the models can run on with Spark."),
     "report": ("lrreport.reports.commands:report", "Run notebooks and publish them as HTML."),
     "schedule": ("lrreport.reports.commands:schedule", "Reports that run on a schedule."),
     "lab": ("lrreport.reports.commands:lab", "Open JupyterLab on the notebooks."),

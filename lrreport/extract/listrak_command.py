@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from lrreport.clikit import database_option
 from lrreport.config import ConfigError, Settings, credentials_from_env
 from lrreport.extract.listrak import TARGETS, ExtractError, extract_listrak
+from lrreport.lake.commands import write_after_load
+from lrreport.lake.options import lake_option
 from lrreport.listrak import ListrakAuthError, ListrakError
 
 
@@ -21,6 +23,7 @@ def _day(value: datetime | None) -> date | None:
 
 @click.command("listrak")
 @database_option
+@lake_option
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -95,3 +98,4 @@ def extract_listrak_command(
     click.echo(f"  {'table':<{width}}  {'received':>10}  {'written':>10}")
     for target in TARGETS:
         click.echo(f"  {target:<{width}}  {result.rows_in[target]:>10,}  {result.rows_loaded[target]:>10,}")
+    write_after_load(settings, result.load_id)

@@ -17,6 +17,8 @@ from lrreport.clikit import database_option
 from lrreport.config import Settings
 from lrreport.extract.files import LoadInputError, supported_suffixes
 from lrreport.extract.loading import LoadResult, RejectLimit, load_files, parse_column_map
+from lrreport.lake.commands import write_after_load
+from lrreport.lake.options import lake_option
 from lrreport.warehouse.db import WarehouseError
 
 _COMMON_HELP = f"""
@@ -105,6 +107,7 @@ def _run_load(
             f"{result.rejected_rows:,} rejected rows exceed --max-rejects {result.limit}: nothing was loaded "
             f"(the rejects are in meta.rejects, the load is marked {result.status} in meta.loads)"
         )
+    write_after_load(settings, result.load_id)
 
 
 def _load_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -125,7 +128,7 @@ def _load_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Read the file's column OLD as column NEW (repeatable); adds to the config's mapping.",
     )(func)
     func = click.argument("paths", nargs=-1, required=True, metavar="PATH...")(func)
-    return database_option(func)
+    return database_option(lake_option(func))
 
 
 @click.command(

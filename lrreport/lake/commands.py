@@ -9,6 +9,19 @@ from lrreport.config import Settings
 from lrreport.lake.options import lake_option
 
 
+def write_after_load(settings: Settings, load_id: str) -> None:
+    """After a load committed: write the partitions it touched to the configured lake, if any."""
+    from lrreport.lake import LakeError, write_load
+
+    try:
+        result = write_load(settings, load_id)
+    except LakeError as exc:
+        raise click.ClickException(f"{exc}\nThe load is committed to the warehouse; "
+                                   "`lrreport lake export` writes it to the lake.") from None
+    if result is not None:
+        click.echo(f"lake {settings.warehouse.lake}: {result.files} file(s) written for load {load_id}")
+
+
 @click.group()
 def lake() -> None:
     """The Parquet lake the models can run on with Spark."""

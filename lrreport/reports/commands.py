@@ -15,6 +15,7 @@ import click
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
+from lrreport.lake.options import engine_option, readable
 
 NOTEBOOKS_HELP = "Folder of notebooks [env LRREPORT_NOTEBOOKS; default: lrreport's notebooks/]."
 
@@ -85,6 +86,7 @@ def report() -> None:
 )
 @_notebooks_option
 @database_option
+@engine_option
 def report_run(
     name: str, params: tuple[str, ...], output: Path | None, notebook_dir: Path | None, settings: Settings
 ) -> None:
@@ -98,6 +100,7 @@ def report_run(
     from lrreport.reports.params import ParameterError, parse_assignments
     from lrreport.reports.runner import run_report
 
+    settings = readable(settings)  # on Spark: the marts in the lake, read with DuckDB
     try:
         given = parse_assignments(params)
         with _CellProgress(f"running {name}") as progress:

@@ -9,6 +9,7 @@ import click
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
+from lrreport.lake.options import engine_option, readable
 from lrreport.warehouse.status import status_command as status  # noqa: F401 (registered by the CLI)
 
 
@@ -27,24 +28,28 @@ def _finish(result) -> None:  # noqa: ANN001 - a build.BuildResult
 @click.option("--full-refresh", is_flag=True, help="Rebuild the incremental models from all history.")
 @click.option("--no-test", is_flag=True, help="Skip the data tests.")
 @database_option
+@engine_option
 def build(settings: Settings, select: str | None, full_refresh: bool, no_test: bool) -> None:
     """Build the dbt models in queries/ (incrementally) and run their data tests.
 
     A model that fails stops the models downstream of it; the build is recorded as failed and no
     report publishes until a build succeeds. Exits non-zero when a model or a data test fails.
     """
+    from lrreport.lake import LakeError
     from lrreport.warehouse.build import BuildError
     from lrreport.warehouse.build import build as run_build
     from lrreport.warehouse.db import WarehouseError
 
     try:
         result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
-    except (BuildError, WarehouseError) as exc:
+    except (BuildError, WarehouseError, LakeError) as exc:
         raise click.ClickException(str(exc)) from None
     _finish(result)
     kind = "full refresh" if result.full_refresh else "incremental"
+    where = f"Spark into the lake {settings.warehouse.lake}" if settings.warehouse.engine == "spark" else (
+        str(settings.database_path))
     click.echo(f"built {len(result.models)} models ({kind}) in {result.seconds:.1f} s "
-               f"(dbt start-up {result.startup_s:.1f} s) into {settings.database_path}")
+               f"(dbt start-up {result.startup_s:.1f} s) into {where}")
     for name, rows in result.rows.items():
         click.echo(f"  marts.{name}: {rows:,} rows")
     if result.tests:
@@ -54,6 +59,7 @@ def build(settings: Settings, select: str | None, full_refresh: bool, no_test: b
 @click.command()
 @click.option("--select", "select", default=None, metavar="SPEC", help="dbt selection of the tests to run.")
 @database_option
+@engine_option
 def test(settings: Settings, select: str | None) -> None:
     """Run the data tests against the built models; non-zero exit on failure."""
     from lrreport.warehouse.build import BuildError
@@ -111,6 +117,7 @@ def _print_table(frame) -> None:  # noqa: ANN001 - a pandas DataFrame
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Output format.")
 @database_option
+@engine_option
 def metrics(
     settings: Settings, start, end, by: str | None, sender_code_id: int | None, fmt: str  # noqa: ANN001
 ) -> None:
@@ -120,6 +127,7 @@ def metrics(
 
     start_day: date = start.date()
     end_day: date = end.date()
+    settings = readable(settings)  # on Spark: the marts in the lake, read with DuckDB
     try:
         con = connect(settings, read_only=True)
     except WarehouseError as exc:

@@ -1,0 +1,40 @@
+"""Fixtures for the Spark tests: one local Spark per test worker, the golden lake built on it once.
+
+A Spark that cannot start (no Java, no pyspark) fails these tests: it never skips them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lrreport.cli import cli
+from tests.models.conftest import golden, golden_settings  # noqa: F401 (the golden DuckDB warehouse)
+
+
+def run_cli(*args: str) -> str:
+    """Run ``lrreport ARGS`` in-process; returns its output, fails the test on a non-zero exit."""
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a pyspark SparkSession
+    """The worker's local Spark (local[2]); every Spark build of the worker shares its JVM."""
+    from lrreport.lake.spark import local_session
+
+    return local_session(warehouse_dir=str(tmp_path_factory.mktemp("spark-warehouse")))
+
+
+@pytest.fixture(scope="session")
+def golden_lake(golden: dict[str, Path], spark) -> dict[str, Path]:  # noqa: ANN001, F811
+    """The golden warehouse exported to a lake and built there on Spark (models only), by the CLI."""
+    lake = golden["database"].parent / "lake"
+    config, database = str(golden["config"]), str(golden["database"])
+    run_cli("--config", config, "lake", "export", "--database", database, "--lake", str(lake))
+    run_cli("--config", config, "build", "--no-test", "--database", database, "--engine", "spark",
+            "--lake", str(lake))
+    return {**golden, "lake": lake}
