@@ -1,13 +1,13 @@
 # Two entry points for a fresh Debian machine with Python 3.11 and make:
 #   make demo   installs everything into .venv and runs the pipeline on built-in demo data
-#   make test   installs everything (Chromium included) and runs lint and the whole test suite
+#   make test   installs everything (Chromium and Java included) and runs lint and the whole test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint install browser bench clean
+.PHONY: demo test lint install browser java bench clean
 
 install: $(STAMP)
 
@@ -23,6 +23,12 @@ browser:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; }
 
+# A Java runtime from Debian for the Spark tests (pyspark 4 needs Java 17 or later).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
+
 demo: $(STAMP)
 	$(BIN)/lrreport demo
 
@@ -32,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint --config .sqlfluff-plain queries/reports queries/load queries/extract queries/setup \
 	  queries/schedules --processes 2
 
-test: $(STAMP) browser lint
+test: $(STAMP) browser java lint
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)

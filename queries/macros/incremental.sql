@@ -9,7 +9,8 @@
    pre-hook deletes those keys, the model inserts them again. #}
 
 {% macro lr_meta(name) -%}
-    {{ api.Relation.create(database=target.get('database'), schema='meta', identifier=name) }}
+    {{ api.Relation.create(database=target.database if target.database is defined else none, schema='meta',
+                               identifier=name) }}
 {%- endmacro %}
 
 {# The raw tables whose _load_id the models follow. #}

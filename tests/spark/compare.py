@@ -45,7 +45,8 @@ def differences(left: duckdb.DuckDBPyConnection, right: duckdb.DuckDBPyConnectio
     if names != mart_names(right):
         out["(marts)"] = f"{names} <> {mart_names(right)}"
     for mart in names:
-        columns = [r[0] for r in left.execute(f"DESCRIBE marts.{mart}").fetchall() if r[0] not in skip_columns]
+        described = left.execute(f"DESCRIBE marts.{mart}").fetchall()
+        columns = [r[0] for r in described if r[0] not in skip_columns]
         a, b = rows(left, mart, columns), rows(right, mart, columns)
         if len(a) != len(b):
             out[mart] = f"{len(a)} rows <> {len(b)} rows"

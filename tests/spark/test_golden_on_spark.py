@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from lrreport.lake.reader import reader_path
 from lrreport.config import load_settings
+from lrreport.lake.reader import reader_path
 from tests.spark.compare import differences, mart_names, same
 from tests.spark.conftest import run_cli
 
