@@ -123,16 +123,17 @@ def evaluate(
                 ))  # fmt: skip
         prev_row = before.get(group)
         cur_rate, prev_rate = _value(row, "acceptance_rate"), _value(prev_row, "acceptance_rate")
+        # points to 1e-9: 98% - 96% is 2.0000000000000018 in floating point, not a fall of over 2
+        fall = None if cur_rate is None or prev_rate is None else round((prev_rate - cur_rate) * 100, 9)
         if (
-            cur_rate is not None and prev_rate is not None and attempts >= rules.min_accepted
+            fall is not None and fall > rules.acceptance_drop_points and attempts >= rules.min_accepted
             and (_value(prev_row, "attempts") or 0.0) >= rules.min_accepted
-            and (prev_rate - cur_rate) * 100 > rules.acceptance_drop_points
         ):  # fmt: skip
             name = "all message types" if group == TOTAL else group
             out.append(Alert(
                 "acceptance_drop", group, "acceptance_rate", cur_rate, rules.acceptance_drop_points,
                 prev_rate,
-                f"Acceptance of {name} fell {(prev_rate - cur_rate) * 100:.1f} points to "
+                f"Acceptance of {name} fell {fall:.1f} points to "
                 f"{format_value(cur_rate, 'rate')} against the {compared_with} "
                 f"({format_value(prev_rate, 'rate')}); the limit is a fall of "
                 f"{rules.acceptance_drop_points:g} points.",
