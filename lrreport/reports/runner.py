@@ -419,7 +419,8 @@ def remove_stale_leftovers(settings: Settings, report_dir: Path | None = None) -
                 if path.is_dir() and not path.is_symlink():
                     shutil.rmtree(path, ignore_errors=True)
                 else:
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # e.g. another user's file in a shared /tmp
+                        path.unlink(missing_ok=True)
                 removed.append(path)
     return removed
 

@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from lrreport.config import load_settings
-from lrreport.reports.schedule import due_slot, latest_slot, next_slot, run_due, with_warehouse
+from lrreport.reports.schedule import due_slot, latest_slot, next_slot, run_due, states, with_warehouse
 
 from .conftest import NOTEBOOKS, make_warehouse, run_cli
 
@@ -370,8 +370,13 @@ def test_a_failed_slot_is_tried_max_attempts_times_then_left(tmp_path: Path) -> 
     settings = load_settings(cfg)
     broken = [s for s in settings.schedules if s.name == "broken"]
     assert broken[0].max_attempts == 2
-    tries = [run_due(settings, at(f"2025-03-10 12:0{m}"), only=["broken"])[0] for m in range(3)]
+    tries = [run_due(settings, at("2025-03-10 12:00"), only=["broken"])[0]]
+    (shown,) = [st for st in states(settings, at("2025-03-10 12:01")) if st.schedule.name == "broken"]
+    assert (shown.due_slot, shown.due_attempt) == (at("2025-03-10 11:00"), 2)  # show: "due now (try 2 of 2)"
+    tries += [run_due(settings, at(f"2025-03-10 12:0{m}"), only=["broken"])[0] for m in (1, 2)]
     assert [(o.action, o.attempt) for o in tries] == [("failed", 1), ("failed", 2), ("not_due", 1)]
+    (shown,) = [st for st in states(settings, at("2025-03-10 12:03")) if st.schedule.name == "broken"]
+    assert shown.due_slot is None and shown.last is not None and shown.last.attempt == 2
     # the next day's slot starts afresh
     (nxt,) = run_due(settings, at("2025-03-11 12:00"), only=["broken"])
     assert (nxt.action, nxt.slot_at, nxt.attempt) == ("failed", at("2025-03-11 11:00"), 1)
