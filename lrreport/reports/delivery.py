@@ -31,8 +31,10 @@ from lrreport._exceptions import LrreportError
 from lrreport.config import SMTP_PASSWORD_ENV, Secret, Settings, smtp_password_from_env
 from lrreport.reports import alerts as report_alerts
 from lrreport.reports import benchmarks
+from lrreport.reports.data import kpi_totals
 from lrreport.reports.narrative import describe_period
 from lrreport.reports.tables import OVERVIEW_METRICS, format_value
+from lrreport.warehouse import metric_registry
 
 
 class DeliveryError(LrreportError):
@@ -65,8 +67,6 @@ def summary_text(con: duckdb.DuckDBPyConnection | None, settings: Settings, meta
 
     ``con`` reads the report's warehouse (None: key numbers left out, saying why).
     """
-    from lrreport.reports.data import kpi_totals
-
     lines = [str(meta.get("title") or meta.get("report") or "lrreport report")]
     if not (meta.get("start") and meta.get("end")):
         return "\n".join([*lines, "", _ATTACHED])
@@ -87,8 +87,6 @@ def summary_text(con: duckdb.DuckDBPyConnection | None, settings: Settings, meta
         flags = report_alerts.alerts(con, settings, start, end, sender_code_id=sender, compare=compare)
     except LrreportError as exc:
         return "\n".join([*lines, "", f"Key numbers: not available ({exc}).", "", _ATTACHED])
-    from lrreport.warehouse import metric_registry
-
     registry = metric_registry.load()
     label = report_alerts.comparison_label(start, end, compare)
     lines += ["", f"Key numbers (in brackets: the {label}):"]
