@@ -67,8 +67,8 @@
 
 {# Spark over Parquet has no UPDATE, DELETE or multi-statement hooks: the meta tables live in the lake
    (var lake), partitioned by what the DuckDB forms delete or update by, and a statement replaces a
-   partition (INSERT OVERWRITE ... PARTITION) instead. Each statement runs on its own. #}
-{# Before a build on Spark (its own dbt invocation, so that dbt's list of relations sees them): the
+   partition (INSERT OVERWRITE ... PARTITION) instead. Each statement runs on its own.
+   Before a build on Spark (its own dbt invocation, so that dbt's list of relations sees them): the
    lake's tables declared to the catalog (var lake_tables, from lrreport.lake.spark.lake_ddl) and the
    meta tables in the lake. Partitions are what the lake's folders hold, not a list kept in the
    catalog: lrreport writes raw partitions from outside Spark. #}
