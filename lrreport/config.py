@@ -1,9 +1,10 @@
 """Settings: one TOML file for what is not secret, environment variables for credentials.
 
 Precedence, highest first: command-line options, environment variables (``LISTRAK_TOKEN_URL``,
-``LISTRAK_API_BASE_URL``, ``LRREPORT_DATABASE``), the TOML file (``--config`` / ``LRREPORT_CONFIG`` /
-``./lrreport.toml``), built-in defaults. Credentials come only from ``LISTRAK_CLIENT_ID`` and
-``LISTRAK_CLIENT_SECRET`` and are wrapped so that they never print.
+``LISTRAK_API_BASE_URL``, ``LRREPORT_DATABASE``, ``GA4_KEY_FILE``), the TOML file (``--config`` /
+``LRREPORT_CONFIG`` / ``./lrreport.toml``), built-in defaults. Credentials come only from
+``LISTRAK_CLIENT_ID`` and ``LISTRAK_CLIENT_SECRET`` and are wrapped so that they never print; GA4's
+are a key file whose path is configured and whose contents are never shown.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lrreport._exceptions import LrreportError
 DEFAULT_TOKEN_URL = "https://auth.listrak.com/OAuth2/Token"
 DEFAULT_API_BASE_URL = "https://api.listrak.com/sms/v1"
 DEFAULT_CONFIG_NAME = "lrreport.toml"
+DEFAULT_GA4_BASE_URL = "https://analyticsdata.googleapis.com"
 
 # The nine message shells of Listrak's transactional SMS guide, which double as message types.
 DEFAULT_MESSAGE_TYPES = (
@@ -87,6 +89,19 @@ class ListrakSettings:
     retry_deadline_s: float = 300.0
     page_size: int = 5000
     concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class Ga4Settings:
+    property_id: str = ""  # the GA4 property's numeric id (Admin > Property details)
+    key_file: str = ""  # service-account key file (JSON); env GA4_KEY_FILE wins
+    base_url: str = DEFAULT_GA4_BASE_URL
+    lookback_days: int = 3  # GA4 keeps processing a day for up to ~72 hours: re-read the last days
+    history_start: str = "2020-10-14"  # first date a full extraction asks for (GA4's launch)
+    page_size: int = 10_000  # rows per runReport call (GA4 allows up to 250,000)
+    timeout_s: float = 60.0
+    max_retries: int = 6
+    retry_deadline_s: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,7 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class Settings:
     listrak: ListrakSettings = field(default_factory=ListrakSettings)
+    ga4: Ga4Settings = field(default_factory=Ga4Settings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
     business: BusinessSettings = field(default_factory=BusinessSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
@@ -249,6 +265,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
     if not 1 <= settings.listrak.page_size <= 5000:
         raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
+    if not 1 <= settings.ga4.page_size <= 250_000:
+        raise ConfigError(f"{settings.source}: ga4.page_size must be between 1 and 250000")
+    if settings.ga4.property_id and not settings.ga4.property_id.isdigit():
+        raise ConfigError(f"{settings.source}: ga4.property_id must be the property's numeric id")
     names = [s.name for s in settings.schedules]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -303,5 +323,7 @@ def load_settings(
     if env.get("LISTRAK_API_BASE_URL"):
         listrak = replace(listrak, api_base_url=env["LISTRAK_API_BASE_URL"])
     settings = replace(settings, listrak=listrak).with_database(env.get("LRREPORT_DATABASE"))
+    if env.get("GA4_KEY_FILE"):
+        settings = replace(settings, ga4=replace(settings.ga4, key_file=env["GA4_KEY_FILE"]))
     _validate(settings)
     return settings

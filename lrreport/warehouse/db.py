@@ -10,7 +10,7 @@ from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
 from lrreport.sqlfiles import read_sql
 
-SETUP_SCRIPTS = ("setup/raw_tables", "setup/meta_tables")
+SETUP_SCRIPTS = ("setup/raw_tables", "setup/ga4_tables", "setup/meta_tables")
 # The per-send SMS facts raw.sends stores since they are computed at load (ensure_schema adds them).
 SENDS_FACTS = ("characters", "encoding", "segment_units", "segments", "has_link")
 
