@@ -6,8 +6,8 @@ and content, with sessions, users, engaged sessions, transactions and purchase r
 incremental by date: the next run starts ``[ga4] lookback_days`` before the last day read, because
 GA4 keeps revising a day for about 72 hours. Every page is read before anything is written; then the
 days covered are replaced, their coverage (``raw.ga4_days``) and the state are written in one
-transaction, so a run is atomic (a kill leaves the warehouse as it was) and a rerun changes nothing
-that GA4 did not change.
+transaction, so a run is atomic (a kill leaves the warehouse as it was); rows GA4 did not revise
+are left as they are, so a rerun changes nothing that GA4 did not change.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ class Ga4Result:
     status: str = "ok"
     rows_in: int = 0
     rows_changed: int = 0  # rows not stored exactly so before (0 on a rerun GA4 did not revise)
+    rows_removed: int = 0  # stored rows of the days read that GA4 revised or no longer has
     pages: int = 0
     duration_s: float = 0.0
     quota: dict[str, Any] = field(default_factory=dict)  # propertyQuota of the last page
@@ -165,7 +166,7 @@ class Ga4Extraction:
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def run(self, con: Any, result: Ga4Result) -> None:
-        """Read every page, then write them with coverage and state in one transaction."""
+        """Read every page, then write the changes with coverage and state in one transaction."""
         if result.start > result.end:
             raise Ga4ExtractError(f"the start date {result.start} is after the end date {result.end}")
         body = report_body(self.settings, result.start, result.end)
@@ -225,8 +226,9 @@ class Ga4Extraction:
         con.register("lr_range", scope)
         con.begin()
         try:
-            result.rows_changed = int(con.execute(read_sql("extract/ga4_changed")).fetchall()[0][0])
-            con.execute(read_sql("extract/ga4_replace"))
+            result.rows_removed = int(con.execute(read_sql("extract/ga4_delete_changed")).fetchall()[0][0])
+            result.rows_changed = int(con.execute(read_sql("extract/ga4_insert_new")).fetchall()[0][0])
+            con.execute(read_sql("extract/ga4_days_insert")).fetchall()
             saved = self.saved_state(con)
             if saved is None or saved < resume:  # never moves backwards
                 con.execute(

@@ -88,7 +88,8 @@ def _summary(settings: Settings, result: Ga4Result) -> None:
     click.echo(
         f"Extracted GA4 property {result.property_id} ({result.start} to {result.end}) into "
         f"{settings.database_path} in {result.duration_s:.1f} s: {result.rows_in:,} rows in "
-        f"{result.pages} page(s), {result.rows_changed:,} new or revised (load {result.load_id})"
+        f"{result.pages} page(s), {result.rows_changed:,} new or revised, {result.rows_removed:,} removed "
+        f"(load {result.load_id})"
     )
     click.echo(f"  property quota: {describe_quota(result.quota)}")
     for warning in result.warnings:
