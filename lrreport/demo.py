@@ -1,9 +1,10 @@
 """``lrreport demo``: the whole pipeline on a simulated merchant, offline, in one command.
 
 It generates the demo merchant, serves it with the Listrak simulator on 127.0.0.1, extracts from it
-over real HTTP exactly as from Listrak, loads the merchant's send log and orders files, builds the
-models with their data tests, and renders the overview report. Running it again is safe: loads are
-idempotent and the extraction is incremental.
+over real HTTP exactly as from Listrak, does the same with the merchant's GA4 property (sessions
+from SMS links, for click-through) from the GA4 simulator, loads the merchant's send log and orders
+files, builds the models with their data tests, and renders the overview report. Running it again
+is safe: loads are idempotent and the extractions incremental.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import click
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import Credentials, Secret, Settings
+from lrreport.extract.ga4 import Ga4Result, extract_ga4
 from lrreport.extract.listrak import ExtractResult, extract_listrak
 from lrreport.extract.loading import LoadResult, load_files
 from lrreport.sim.files import MerchantFiles, write_merchant_files
+from lrreport.sim.ga4_server import run_ga4_simulator
 from lrreport.sim.generator import MerchantSpec, demo_spec, generate_merchant
 from lrreport.sim.server import run_simulator
 from lrreport.warehouse.build import BuildResult, build
@@ -42,6 +45,7 @@ class DemoWarehouse:
     end_date: date
     files: MerchantFiles
     extract: ExtractResult
+    ga4: Ga4Result
     sends: LoadResult
     orders: LoadResult
     build: BuildResult
@@ -70,6 +74,17 @@ def build_demo_warehouse(
         credentials = Credentials(sim.client_id, Secret(sim.client_secret))
         extracted = extract_listrak(replace(settings, listrak=listrak), credentials)
 
+    end = spec.resolved_end_date()
+    with run_ga4_simulator(spec) as ga4_sim:
+        step(f"extracting SMS-link sessions from the GA4 simulator at {ga4_sim.base_url}")
+        key_file = ga4_sim.write_key_file(Path(workdir) / "ga4-service-account.json")
+        ga4 = replace(
+            settings.ga4, property_id=ga4_sim.property_id, key_file=str(key_file), base_url=ga4_sim.base_url
+        )
+        sessions = extract_ga4(
+            replace(settings, ga4=ga4), since=end - timedelta(days=spec.days - 1), until=end
+        )
+
     step(f"loading the send log ({files.send_rows:,} rows) and orders ({files.order_rows:,} rows)")
     sends = load_files(settings, "sends", [str(files.sends)])
     orders = load_files(settings, "orders", [str(files.orders)])
@@ -80,9 +95,7 @@ def build_demo_warehouse(
     built = build(settings, show_progress=False)
     if not built.ok:
         raise DemoError("the build failed on the demo data:\n" + built.report())
-    return DemoWarehouse(
-        settings, spec, spec.resolved_end_date(), files, extracted, sends, orders, built
-    )
+    return DemoWarehouse(settings, spec, end, files, extracted, sessions, sends, orders, built)
 
 
 @click.command()
@@ -103,7 +116,7 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
     from lrreport.reports.runner import ReportFailed, run_report
 
     started = time.perf_counter()
-    stages = 5
+    stages = 6
     numbers = itertools.count(1)
 
     def step(message: str) -> None:
