@@ -99,6 +99,7 @@ class Ga4Settings:
     lookback_days: int = 3  # GA4 keeps processing a day for up to ~72 hours: re-read the last days
     history_start: str = "2020-10-14"  # first date a full extraction asks for (GA4's launch)
     page_size: int = 10_000  # rows per runReport call (GA4 allows up to 250,000)
+    concurrency: int = 4  # pages asked for at once after the first (GA4 allows 10 per property)
     timeout_s: float = 60.0
     max_retries: int = 6
     retry_deadline_s: float = 300.0
@@ -267,6 +268,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
     if not 1 <= settings.ga4.page_size <= 250_000:
         raise ConfigError(f"{settings.source}: ga4.page_size must be between 1 and 250000")
+    if not 1 <= settings.ga4.concurrency <= 10:
+        raise ConfigError(f"{settings.source}: ga4.concurrency must be between 1 and 10")
     if settings.ga4.property_id and not settings.ga4.property_id.isdigit():
         raise ConfigError(f"{settings.source}: ga4.property_id must be the property's numeric id")
     names = [s.name for s in settings.schedules]

@@ -17,11 +17,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import ConfigError, Settings
@@ -32,6 +32,7 @@ from lrreport.warehouse.db import connect
 DIMENSIONS = ("date", "sessionCampaignName", "sessionManualAdContent")
 METRICS = ("sessions", "totalUsers", "engagedSessions", "transactions", "purchaseRevenue")
 STATE_KEY = "resume_from"
+REVENUE = pa.decimal128(18, 2)
 BATCH_SCHEMA = pa.schema(
     [
         ("property_id", pa.string()),
@@ -42,7 +43,7 @@ BATCH_SCHEMA = pa.schema(
         ("total_users", pa.int64()),
         ("engaged_sessions", pa.int64()),
         ("transactions", pa.int64()),
-        ("purchase_revenue", pa.decimal128(18, 2)),
+        ("purchase_revenue", REVENUE),
         ("currency", pa.string()),
         ("property_time_zone", pa.string()),
         ("_load_id", pa.string()),
@@ -107,26 +108,41 @@ def report_body(settings: Settings, start: date, end: date) -> dict[str, Any]:
     }
 
 
-def _columns(page: Page, path: str) -> dict[str, list[Any]]:
-    """The page's rows as column lists, checked against the headers it declares."""
+FIELDS = ("date", "campaign", "content", *METRICS)  # one text column per value of a row
+
+
+def _texts(page: Page, path: str) -> list[list[str]]:
+    """The page's rows as text columns (FIELDS order), checked against the headers it declares."""
     dims = [h.get("name") for h in page.body.get("dimensionHeaders", [])]
     mets = [h.get("name") for h in page.body.get("metricHeaders", [])]
     if dims != list(DIMENSIONS) or mets != list(METRICS):
         raise Ga4ExtractError(f"GA4 answered other columns than asked for ({dims} {mets}) from {path}")
-    out: dict[str, list[Any]] = {name: [] for name in ("report_date", "campaign", "content", *METRICS)}
-    for row in page.rows:
-        d = [v.get("value", "") for v in row.get("dimensionValues", [])]
-        m = [v.get("value", "0") for v in row.get("metricValues", [])]
-        try:
-            out["report_date"].append(datetime.strptime(d[0], "%Y%m%d").date())
-            out["campaign"].append(d[1])
-            out["content"].append(d[2])
-            for name, value in zip(METRICS[:4], m[:4], strict=True):
-                out[name].append(int(value))
-            out["purchaseRevenue"].append(Decimal(m[4]).quantize(Decimal("0.01")))
-        except (ValueError, IndexError, ArithmeticError):
-            raise Ga4ExtractError(f"GA4 answered a malformed row from {path}: {row!r:.300}") from None
-    return out
+    try:
+        values = [[v["value"] for v in r["dimensionValues"] + r["metricValues"]] for r in page.rows]
+    except (KeyError, TypeError):
+        raise Ga4ExtractError(f"GA4 answered a row without its values from {path}") from None
+    if any(len(v) != len(FIELDS) for v in values):
+        raise Ga4ExtractError(f"GA4 answered a row of another width than its headers from {path}")
+    return [list(column) for column in zip(*values, strict=True)] if values else [[] for _ in FIELDS]
+
+
+def _typed(texts: list[list[str]], path: str) -> dict[str, pa.Array]:
+    """Text columns parsed in bulk: dates (YYYYMMDD), integer counts, revenue rounded to the cent."""
+    try:
+        day = pc.strptime(pa.array(texts[0], pa.string()), format="%Y%m%d", unit="s").cast(pa.date32())
+        counts = [pa.array(column, pa.string()).cast(pa.int64()) for column in texts[3:7]]
+        revenue = pc.round(
+            pa.array(texts[7], pa.string()).cast(pa.decimal128(38, 10)), 2, round_mode="half_towards_infinity"
+        ).cast(REVENUE)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise Ga4ExtractError(f"GA4 answered a malformed value from {path}: {exc}") from None
+    return {
+        "report_date": day,
+        "campaign": pa.array(texts[1], pa.string()),
+        "content": pa.array(texts[2], pa.string()),
+        **dict(zip(("sessions", "total_users", "engaged_sessions", "transactions"), counts, strict=True)),
+        "purchase_revenue": revenue,
+    }
 
 
 class Ga4Extraction:
@@ -170,11 +186,12 @@ class Ga4Extraction:
         if result.start > result.end:
             raise Ga4ExtractError(f"the start date {result.start} is after the end date {result.end}")
         body = report_body(self.settings, result.start, result.end)
-        columns: dict[str, list[Any]] = {}
+        texts: list[list[str]] = [[] for _ in FIELDS]
         meta: dict[str, Any] = {}
-        for page in self.client.pages(body, self.settings.ga4.page_size):
-            for name, values in _columns(page, self.client.url).items():
-                columns.setdefault(name, []).extend(values)
+        ga4 = self.settings.ga4
+        for page in self.client.pages(body, ga4.page_size, ga4.concurrency):
+            for column, values in zip(texts, _texts(page, self.client.url), strict=True):
+                column.extend(values)
             meta = page.body.get("metadata") or meta
             result.quota = page.body.get("propertyQuota") or result.quota
             result.pages += 1
@@ -187,23 +204,16 @@ class Ga4Extraction:
                 f"the GA4 property reports days in {result.time_zone}, the business days are "
                 f"{self.settings.business.timezone}: daily GA4 numbers shift against the sends"
             )
-        self._write(con, result, columns)
+        self._write(con, result, _typed(texts, self.client.url))
 
-    def _write(self, con: Any, result: Ga4Result, columns: dict[str, list[Any]]) -> None:
+    def _write(self, con: Any, result: Ga4Result, columns: dict[str, pa.Array]) -> None:
         n = result.rows_in
         loaded_at = datetime.now(UTC)
         source = f"POST {self.client.url}"
         batch = pa.Table.from_pydict(
             {
                 "property_id": [result.property_id] * n,
-                "report_date": columns.get("report_date", []),
-                "campaign": columns.get("campaign", []),
-                "content": columns.get("content", []),
-                "sessions": columns.get("sessions", []),
-                "total_users": columns.get("totalUsers", []),
-                "engaged_sessions": columns.get("engagedSessions", []),
-                "transactions": columns.get("transactions", []),
-                "purchase_revenue": columns.get("purchaseRevenue", []),
+                **columns,
                 "currency": [result.currency] * n,
                 "property_time_zone": [result.time_zone] * n,
                 "_load_id": [result.load_id] * n,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,17 +219,26 @@ class Ga4Client:
             f"GA4 runReport on {where} failed with HTTP {response.status_code} {status}: {message}"
         )
 
-    def pages(self, body: dict[str, Any], page_size: int) -> Iterator[Page]:
-        """Every page of a report: ``offset`` grows by the rows received until ``rowCount``."""
-        offset = 0
-        while True:
+    def pages(self, body: dict[str, Any], page_size: int, concurrency: int = 1) -> Iterator[Page]:
+        """Every page of a report, in order: the first gives ``rowCount``, the other offsets (every
+        ``page_size`` rows up to it) are then asked for ``concurrency`` at a time (GA4 allows 10
+        concurrent requests per property). A page shorter than promised means the report changed."""
+        first = self.run_report({**body, "offset": 0, "limit": page_size})
+        yield first
+        total = first.row_count
+        if total and not first.rows:
+            raise Ga4Error(f"GA4 answered no rows of {total}: the report changed while it was read")
+        offsets = range(len(first.rows), total, page_size)
+
+        def fetch(offset: int) -> Page:
             page = self.run_report({**body, "offset": offset, "limit": page_size})
-            yield page
-            offset += len(page.rows)
-            if offset >= page.row_count:
-                return
-            if not page.rows:
+            if len(page.rows) != min(page_size, total - offset) or page.row_count != total:
                 raise Ga4Error(
-                    f"GA4 answered no rows at offset {offset} of {page.row_count}: the report changed "
+                    f"GA4 answered {len(page.rows)} rows of {page.row_count} at offset {offset} "
+                    f"(expected {min(page_size, total - offset)} of {total}): the report changed "
                     "while it was read; run again"
                 )
+            return page
+
+        with ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="lrreport-ga4") as pool:
+            yield from pool.map(fetch, offsets)

@@ -18,7 +18,7 @@ import pytest
 
 from lrreport.config import load_settings
 from lrreport.extract.ga4 import extract_ga4
-from lrreport.extract.ga4_client import Ga4QuotaError
+from lrreport.extract.ga4_client import Ga4Error, Ga4QuotaError
 from lrreport.listrak.retry import RetryPolicy
 from lrreport.sim.faults import FaultConfig
 from tests.extract_ga4.conftest import SINCE, UNTIL, expected, rows
@@ -69,7 +69,8 @@ def test_paging_by_offset_until_row_count(ga4, config_for, run_extract, tmp_path
     assert result.exit_code == 0, result.output
     n = len(expected(ga4))
     offsets = [r.offset for r in ga4.requests if r.path.endswith(":runReport")]
-    assert offsets == list(range(0, n, 7))  # ceil(n / 7) pages, each 7 rows further
+    # ceil(n / 7) pages, each 7 rows further: the first alone, the others 4 at a time
+    assert offsets[0] == 0 and sorted(offsets) == list(range(0, n, 7))
     assert len(rows(db)) == n
 
 
@@ -155,17 +156,17 @@ def test_token_endpoint_faults_are_retried(ga4, config_for, tmp_path):
 def test_expired_token_mid_run_is_renewed(ga4, config_for, tmp_path):
     db = tmp_path / "w.duckdb"
     settings = settings_for(config_for(ga4, page_size=10), db)
-    seen = []
 
     def progress(done, total):
-        seen.append(done)
-        if len(seen) == 2:
+        if done == 10:  # after the first page, before the others are asked for
             ga4.expire_tokens()
 
     result = extract_ga4(settings, since=date(2026, 11, 1), until=date(2026, 11, 16), progress=progress)
     assert result.rows_in == len(expected(ga4))
-    assert [r.status for r in ga4.requests].count(401) == 1
-    assert [r.path for r in ga4.requests].count("/token") == 2
+    statuses = [r.status for r in ga4.requests]
+    # every page that met the expired token got a 401, renewed it once and was asked for again
+    assert statuses.count(401) >= 1
+    assert [r.path for r in ga4.requests].count("/token") == 1 + statuses.count(401)
 
 
 def test_exhausted_quota_fails_clearly_and_writes_nothing(ga4, config_for, run_extract, tmp_path):
@@ -301,3 +302,34 @@ def test_a_run_killed_mid_way_leaves_the_warehouse_as_it_was(ga4, config_for, tm
     again = extract_ga4(settings_for(config, db), since=date(2026, 11, 1), until=date(2026, 11, 16))
     assert again.status == "ok" and first.status == "ok"
     assert len(rows(db)) == len(expected(ga4))
+
+
+def test_values_are_parsed_in_bulk_and_malformed_ones_named():
+    from lrreport.extract.ga4 import Ga4ExtractError, _typed
+
+    got = _typed(
+        [["20261115"], ["Order Confirmation"], ["order_details"], ["12"], ["11"], ["7"], ["2"], ["1234.565"]],
+        "u",
+    )
+    assert got["report_date"].to_pylist() == [date(2026, 11, 15)] and got["sessions"].to_pylist() == [12]
+    assert str(got["purchase_revenue"][0]) == "1234.57"  # to the cent, half away from zero
+    with pytest.raises(Ga4ExtractError, match="malformed value from u"):
+        _typed([["2026-11-15"], ["c"], ["k"], ["1"], ["1"], ["1"], ["0"], ["0"]], "u")
+    with pytest.raises(Ga4ExtractError, match="malformed value"):
+        _typed([["20261115"], ["c"], ["k"], ["1.5"], ["1"], ["1"], ["0"], ["0"]], "u")
+
+
+def test_a_report_that_changes_while_it_is_read_is_refused(ga4, config_for, tmp_path):
+    db = tmp_path / "w.duckdb"
+    config = config_for(ga4, page_size=10)
+    config.write_text(config.read_text().replace("[ga4]\n", "[ga4]\nconcurrency = 1\n"))
+    ga4.as_of = date(2026, 11, 14)
+
+    def progress(done, total):
+        ga4.as_of = date(2026, 11, 15)  # a new day's rows arrive between two pages: rowCount moves
+
+    with pytest.raises(Ga4Error, match="the report changed while it was read"):
+        extract_ga4(
+            settings_for(config, db), since=date(2026, 11, 1), until=date(2026, 11, 16), progress=progress
+        )
+    assert rows(db).empty and loads(db)["status"].tolist() == ["failed"]
