@@ -23,6 +23,8 @@ DATE_COLUMNS = {
     "listrak_contacts": "subscribe_date",
     "listrak_optouts": "opt_out_date",
     "listrak_phone_lists": "create_date",
+    "ga4_sessions": "report_date",
+    "ga4_days": "report_date",
 }
 
 
