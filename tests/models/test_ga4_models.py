@@ -94,6 +94,9 @@ def test_metrics_are_null_where_ga4_was_not_read(with_ga4) -> None:  # noqa: ANN
     jan14 = metrics(with_ga4, "2024-01-14", "2024-01-14", "--by", "sender_code")
     assert jan14["total"]["sessions"] == 3
     assert all(r["sessions"] is None for g, r in jan14.items() if g != "total")
+    # and one sender code alone has no GA4 numbers either, though its sends have theirs
+    one = metrics(with_ga4, "2024-01-01", "2024-01-31", "--sender-code", "1")["total"]
+    assert one["accepted"] > 0 and ga4(one) == (None, None, None, None, None)
 
 
 def test_sessions_daily_mart(with_ga4) -> None:  # noqa: ANN001
