@@ -88,7 +88,7 @@ class _Quota:
         return {
             "tokensPerDay": q(self.used_day, self.per_day),
             "tokensPerHour": q(self.used_hour, self.per_hour),
-            "concurrentRequests": q(0, self.concurrent),
+            "concurrentRequests": q(self.in_flight, self.concurrent),
             "serverErrorsPerProjectPerHour": q(self.server_errors, SERVER_ERRORS_PER_HOUR),
             "potentiallyThresholdedRequestsPerHour": q(0, THRESHOLDED_PER_HOUR),
             "tokensPerProjectPerHour": q(self.used_hour, self.per_hour * 35 // 100),
