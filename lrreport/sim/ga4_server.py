@@ -102,7 +102,6 @@ class _State:
     public_pem: bytes
     injector: FaultInjector
     as_of: date
-    token_url: str = ""
     served: pd.DataFrame | None = None
     quota: _Quota = field(default_factory=_Quota)
     tokens: dict[str, float] = field(default_factory=dict)
@@ -313,7 +312,6 @@ class RunningGa4Simulator:
         host, port = server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self.token_url = self.base_url + TOKEN_PATH
-        self.state.token_url = self.token_url
 
     @property
     def state(self) -> _State:
