@@ -90,6 +90,16 @@ class ListrakSettings:
 
 
 @dataclass(frozen=True)
+class ShopifySettings:
+    shop: str = ""  # the shop's handle ("my-store") or its myshopify.com domain
+    api_version: str = "2026-10"  # Admin API version, YYYY-MM
+    base_url: str = ""  # empty: https://{shop}.myshopify.com; a test points it at a local simulator
+    timeout_s: float = 60.0
+    poll_interval_s: float = 2.0  # between looks at a running bulk operation
+    max_wait_s: float = 6 * 3600.0  # give up on a bulk operation that runs longer than this
+
+
+@dataclass(frozen=True)
 class WarehouseSettings:
     database: str = "lrreport.duckdb"
     memory_limit: str = ""  # DuckDB memory_limit, empty for DuckDB's default
@@ -171,6 +181,7 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class Settings:
     listrak: ListrakSettings = field(default_factory=ListrakSettings)
+    shopify: ShopifySettings = field(default_factory=ShopifySettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
     business: BusinessSettings = field(default_factory=BusinessSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
@@ -203,6 +214,17 @@ def credentials_from_env(env: dict[str, str] | None = None) -> Credentials:
             "(create an SMS integration in Listrak's Integration Management to get them)."
         )
     return Credentials(env["LISTRAK_CLIENT_ID"], Secret(env["LISTRAK_CLIENT_SECRET"]))
+
+
+def shopify_token_from_env(env: dict[str, str] | None = None) -> Secret:
+    """Read ``SHOPIFY_ACCESS_TOKEN`` (a custom app's Admin API access token); never printed."""
+    env = os.environ if env is None else env
+    if not env.get("SHOPIFY_ACCESS_TOKEN"):
+        raise ConfigError(
+            "Shopify access token missing: set SHOPIFY_ACCESS_TOKEN in the environment (the Admin API "
+            "access token of a custom app with the read_orders scope)."
+        )
+    return Secret(env["SHOPIFY_ACCESS_TOKEN"])
 
 
 def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
