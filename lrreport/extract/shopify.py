@@ -23,7 +23,13 @@ import duckdb
 
 from lrreport.config import Secret, Settings
 from lrreport.extract.loading import LoadResult, RejectLimit, load_files
-from lrreport.extract.shopify_bulk import BulkOperation, download, start_bulk_query, wait_for
+from lrreport.extract.shopify_bulk import (
+    BulkOperation,
+    BulkOperationFailed,
+    download,
+    start_bulk_query,
+    wait_for,
+)
 from lrreport.extract.shopify_client import ShopifyClient, ShopifyError
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
@@ -130,7 +136,6 @@ def extract_shopify(
     full: bool = False,
     max_rejects: RejectLimit | None = None,
     progress: Progress | None = None,
-    workdir: Path | None = None,
 ) -> ShopifyExtractResult:
     """Extract the shop's orders into ``raw.orders`` (incremental unless ``full`` or ``since``)."""
     t0 = time.perf_counter()
@@ -141,30 +146,41 @@ def extract_shopify(
     cfg = settings.shopify
     with (
         ShopifyClient(cfg, token) as client,
-        tempfile.TemporaryDirectory(prefix="lrreport-shopify-", dir=workdir) as tmp,
+        tempfile.TemporaryDirectory(prefix="lrreport-shopify-") as tmp,
     ):
-        say(
-            f"starting a bulk query for orders updated since {since:%Y-%m-%d %H:%M %Z}"
-            if since
-            else "starting a bulk query for every order"
-        )
-        operation = start_bulk_query(client, orders_query(since))
-        operation = wait_for(
-            client,
-            operation,
-            poll_s=cfg.poll_interval_s,
-            max_wait_s=cfg.max_wait_s,
-            progress=lambda op: say(f"bulk operation {op.status.lower()}: {op.root_object_count:,} orders"),
-        )
+        query = orders_query(since)
+        for attempt in (1, 2):  # a result link that expired before the download: one fresh operation
+            say(
+                f"starting a bulk query for orders updated since {since:%Y-%m-%d %H:%M %Z}"
+                if since
+                else "starting a bulk query for every order"
+            )
+            operation = wait_for(
+                client,
+                start_bulk_query(client, query),
+                poll_s=cfg.poll_interval_s,
+                max_wait_s=cfg.max_wait_s,
+                progress=lambda op: say(
+                    f"bulk operation {op.status.lower()}: {op.root_object_count:,} orders"
+                ),
+            )
+            jsonl = Path(tmp) / "bulk.jsonl"
+            size = 0
+            if not operation.url:  # no url: the query matched no order
+                break
+            say(f"downloading {operation.file_size or 0:,} bytes")
+            try:
+                size = download(operation.url, jsonl, operation.file_size, timeout_s=cfg.timeout_s)
+                break
+            except BulkOperationFailed as exc:
+                if exc.status != "EXPIRED" or attempt == 2:
+                    raise
+                say(f"{exc}; starting a new bulk operation")
         # Shopify dates the operation when it started: orders changed while it ran are in this
         # result or, at the latest, in the next run's window.
         reached = datetime.fromisoformat(operation.created_at.replace("Z", "+00:00"))
-        size = 0
         loaded: LoadResult | None = None
-        if operation.url:  # no url: the query matched no order
-            jsonl = Path(tmp) / "bulk.jsonl"
-            say(f"downloading {operation.file_size or 0:,} bytes")
-            size = download(operation.url, jsonl, operation.file_size, timeout_s=cfg.timeout_s)
+        if size:
             parquet = Path(tmp) / f"shopify-orders-{operation.id.rsplit('/', 1)[-1]}.parquet"
             say(f"joining {operation.root_object_count:,} orders")
             jsonl_to_orders_parquet(jsonl, parquet)

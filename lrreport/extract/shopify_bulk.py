@@ -22,7 +22,6 @@ from lrreport.extract.shopify_client import ShopifyAuthError, ShopifyClient, Sho
 log = logging.getLogger(__name__)
 
 DOWNLOAD_ATTEMPTS = 4  # tries at the result file, each resuming where the last one was cut
-CHUNK = 1 << 20
 
 _OPERATION_FIELDS = """
       id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl
@@ -189,7 +188,7 @@ def download(
                         out.seek(0)
                         out.truncate()
                         have = 0
-                    for chunk in response.iter_bytes(CHUNK):
+                    for chunk in response.iter_bytes():
                         out.write(chunk)
                         have += len(chunk)
                         if progress is not None:

@@ -141,6 +141,8 @@ class _Shop:
         self.bucket_at = time.monotonic()
         self.base_url = ""
         self.requests: list[tuple[str, str]] = []  # (method, path) seen, for tests
+        self.ranges: list[str] = []  # Range headers of result downloads ("" for a whole download)
+        self.throttled = 0  # THROTTLED answers given
         self._next = 1
 
     # -- the cost bucket ------------------------------------------------------------------------
@@ -153,7 +155,9 @@ class _Shop:
             if self.faults.throttle > 0:
                 self.faults.throttle -= 1
                 self.bucket = min(self.bucket, cost / 2)
-            if not throttled:
+            if throttled:
+                self.throttled += 1
+            else:
                 self.bucket -= cost
             ext = {
                 "cost": {
@@ -375,6 +379,7 @@ class _Handler(BaseHTTPRequestHandler):
         size = op.path.stat().st_size
         start = 0
         rng = self.headers.get("Range", "")
+        shop.ranges.append(rng)
         if rng.startswith("bytes=") and rng[6:].rstrip("-").isdigit():
             start = int(rng[6:].rstrip("-"))
         cut = None
