@@ -39,7 +39,7 @@ from graphql.language import (
     VariableNode,
 )
 
-from lrreport.sim.shopify_store import QueryError, ShopifyStore
+from lrreport.sim.shopify_store import ORDER_FIELDS, QueryError, ShopifyStore, projection, search_filter
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,8 @@ class _Shop:
         try:
             doc = parse(query)
             root, search = _bulk_root(doc)
+            projection(root, ORDER_FIELDS, "", "Order")  # Shopify validates the query before it runs
+            search_filter(search)
         except (GraphQLError, QueryError) as exc:
             return {
                 "bulkOperation": None,
