@@ -11,6 +11,7 @@ THROTTLED answers, a FAILED operation, an EXPIRED one, a download cut mid-way, a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hmac
 import json
 import logging
@@ -505,3 +506,27 @@ def run_shopify(orders_file: str | Path, **kwargs: Any) -> Iterator[RunningShopi
         yield sim
     finally:
         sim.stop()
+
+
+def serve_shopify_forever(*, host: str, port: int, seed: int, days: int, token: str) -> None:
+    """``lrreport sim shopify``: the demo merchant's orders as a shop, in the foreground until Ctrl-C."""
+    import click
+
+    from lrreport.sim.files import write_merchant_files
+    from lrreport.sim.generator import demo_spec
+
+    with tempfile.TemporaryDirectory(prefix="lrreport-shopify-sim-") as folder:
+        spec = dataclasses.replace(demo_spec(seed=seed), days=days)
+        files = write_merchant_files(spec, folder, fmt="parquet", progress=False)
+        with run_shopify(files.orders, host=host, port=port, token=token) as sim:
+            click.echo(
+                f"Shopify simulator listening on {sim.base_url} ({sim.store.count():,} orders)\n\n"
+                "Point lrreport at it (in another shell):\n"
+                f'  printf \'[shopify]\\nshop = "sim"\\nbase_url = "{sim.base_url}"\\n\' > lrreport.toml\n'
+                f"  export SHOPIFY_ACCESS_TOKEN={sim.token}   # the simulator's own made-up token\n"
+                "  lrreport extract shopify\n\nPress Ctrl-C to stop."
+            )
+            try:
+                threading.Event().wait()
+            except KeyboardInterrupt:
+                click.echo("stopping")
