@@ -9,6 +9,7 @@ Precedence, highest first: command-line options, environment variables (``LISTRA
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -269,6 +270,11 @@ def _validate(settings: Settings) -> None:
             raise ConfigError(f"{settings.source}: {where} = {tz!r} is not an IANA time zone") from None
     if settings.extract.subscribe_window not in ("day", "week"):
         raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
+    if not re.fullmatch(r"20[0-9]{2}-(01|04|07|10)|unstable", settings.shopify.api_version):
+        raise ConfigError(
+            f"{settings.source}: shopify.api_version must be a Shopify API version like 2026-10 "
+            f"(YYYY-MM, quarterly), got {settings.shopify.api_version!r}"
+        )
     if not 1 <= settings.listrak.page_size <= 5000:
         raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
     names = [s.name for s in settings.schedules]

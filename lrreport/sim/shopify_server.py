@@ -55,7 +55,7 @@ class ShopifyFaults:
     """Faults to inject; each counter is used up as it fires."""
 
     throttle: int = 0  # GraphQL answers that come back THROTTLED
-    fail: int = 0  # operations that end FAILED (INTERNAL_SERVER_ERROR, with partial data)
+    fail: int = 0  # operations that end FAILED with ``fail_code``
     fail_code: str = "INTERNAL_SERVER_ERROR"
     expire: int = 0  # operations whose result link has expired by the time it is fetched
     cut: int = 0  # result downloads cut after ``cut_fraction`` of the bytes

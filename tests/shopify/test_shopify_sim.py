@@ -132,3 +132,19 @@ def test_orders_query_filters_on_updated_at_in_utc() -> None:
     since = datetime(2026, 11, 20, 5, 15, tzinfo=timezone(timedelta(hours=-5)))
     assert "orders(query: \"updated_at:>='2026-11-20T10:15:00Z'\")" in orders_query(since)
     assert "orders {" in orders_query(None)
+
+
+def test_the_shopify_section_is_read_and_checked(tmp_path) -> None:
+    from lrreport.config import ConfigError, load_settings, shopify_token_from_env
+
+    good = tmp_path / "good.toml"
+    good.write_text('[shopify]\nshop = "my-store"\napi_version = "2026-07"\n')
+    settings = load_settings(good, env={})
+    assert (settings.shopify.shop, settings.shopify.api_version) == ("my-store", "2026-07")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[shopify]\napi_version = "2026-13"\n')
+    with pytest.raises(ConfigError, match=r"bad.toml: shopify.api_version .* got '2026-13'"):
+        load_settings(bad, env={})
+    with pytest.raises(ConfigError, match="SHOPIFY_ACCESS_TOKEN"):
+        shopify_token_from_env({})
+    assert "shpat_x" not in repr(shopify_token_from_env({"SHOPIFY_ACCESS_TOKEN": "shpat_x"}))
