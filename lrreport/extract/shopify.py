@@ -11,7 +11,6 @@ run reads the same window again (reloading unchanged orders changes nothing).
 
 from __future__ import annotations
 
-import logging
 import tempfile
 import time
 from collections.abc import Callable
@@ -33,8 +32,6 @@ from lrreport.extract.shopify_bulk import (
 from lrreport.extract.shopify_client import ShopifyClient, ShopifyError
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
-
-log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
