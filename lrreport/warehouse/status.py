@@ -39,12 +39,7 @@ def _quote(name: str) -> str:
 def warehouse_status(settings: Settings) -> dict[str, Any]:
     """Collect the status of the configured warehouse (read-only; the file must exist)."""
     path = settings.database_path
-    if not path.exists():
-        raise WarehouseError(
-            f"no warehouse at {path} yet: load something first, e.g. `lrreport load sends FILE` or "
-            "`lrreport extract listrak`, or point --database / LRREPORT_DATABASE at an existing file"
-        )
-    con = connect(settings, read_only=True)
+    con = connect(settings, read_only=True)  # refuses a missing file or one that is not a warehouse
     try:
         tables = []
         for (name,) in con.execute(read_sql("load/status_raw_tables")).fetchall():
@@ -184,8 +179,8 @@ def status_command(settings: Settings, fmt: str) -> None:
     """What is loaded: row counts, date ranges, last load per source, rejects, extraction state."""
     try:
         status = warehouse_status(settings)
-    except (WarehouseError, duckdb.Error) as exc:
-        raise click.ClickException(str(exc)) from None
+    except duckdb.Error as exc:
+        raise click.ClickException(f"cannot read the status of {settings.database_path}: {exc}") from None
     if fmt == "json":
         click.echo(status_json(status))
     else:
