@@ -300,9 +300,10 @@ def build(
     BuildError for unusable settings; a failing model or test is in the result (``ok`` false).
     ``project`` is another copy of the dbt project (tests use it).
     """
-    from lrreport.warehouse.db import writer_lock
+    from lrreport.warehouse.db import require_warehouse, writer_lock
 
     validate_settings(settings)
+    require_warehouse(settings)  # before anything is written beside it
     with writer_lock(settings):  # no load lands between the models, nor between them and the snapshot
         return _build(settings, select, full_refresh, run_tests, show_progress, progress, project)
 
@@ -347,9 +348,10 @@ def _build(
 
 def test(settings: Settings, select: str | None = None, show_progress: bool | None = None) -> BuildResult:
     """Run the data tests (all, or ``select``) against the built models."""
-    from lrreport.warehouse.db import connect, writer_lock
+    from lrreport.warehouse.db import connect, require_warehouse, writer_lock
 
     command = ["test"] + (["--select", select] if select else [])
+    require_warehouse(settings)
     with writer_lock(settings), _progress(show_progress, None) as report:
         connect(settings).close()  # a warehouse, at the current schema version
         started = time.perf_counter()

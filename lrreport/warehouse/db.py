@@ -54,6 +54,16 @@ def check_file(path: Path) -> bool:
     return True
 
 
+def require_warehouse(settings: Settings) -> None:
+    """Raise WarehouseError unless a DuckDB file is at the configured path (for commands that do not load)."""
+    path = settings.database_path
+    if not check_file(path):
+        raise WarehouseError(
+            f"no warehouse at {path}: load data first (`lrreport load sends|orders FILE` or "
+            "`lrreport extract listrak` create it), or point --database / LRREPORT_DATABASE at one"
+        )
+
+
 def lock_holder(path: Path) -> int | None:
     """The id of a process holding a POSIX lock on ``path`` that would stop a writer, else None.
 
@@ -151,12 +161,9 @@ def connect(
     same everywhere; business dates are derived explicitly with the configured zone in the mart layer.
     """
     path: Path = settings.database_path
-    if not check_file(path):
-        if read_only or not create:
-            raise WarehouseError(
-                f"no warehouse at {path}: load data first (`lrreport load sends|orders FILE` or "
-                "`lrreport extract listrak` create it), or point --database / LRREPORT_DATABASE at one"
-            )
+    if read_only or not create:
+        require_warehouse(settings)
+    elif not check_file(path):
         path.parent.mkdir(parents=True, exist_ok=True)
     if not read_only:
         with writer_lock(settings):  # wait for a build in progress; DuckDB's own lock holds from here

@@ -63,8 +63,10 @@ def warehouse_status(settings: Settings) -> dict[str, Any]:
             load_counts = _rows(con, read_sql("load/status_load_counts"))
             rejects = _rows(con, read_sql("load/status_rejects"))
             state = _rows(con, read_sql("load/status_extract_state"))
-        except duckdb.CatalogException as exc:
-            raise WarehouseError(f"{path} is not an lrreport warehouse (no meta tables): {exc}") from None
+        except duckdb.CatalogException:
+            raise WarehouseError(
+                f"{path} is a DuckDB file but not an lrreport warehouse (it has no meta tables)"
+            ) from None
     finally:
         con.close()
     return {
@@ -180,7 +182,8 @@ def status_command(settings: Settings, fmt: str) -> None:
     try:
         status = warehouse_status(settings)
     except duckdb.Error as exc:
-        raise click.ClickException(f"cannot read the status of {settings.database_path}: {exc}") from None
+        cause = str(exc).strip().splitlines()[0]
+        raise click.ClickException(f"cannot read the status of {settings.database_path}: {cause}") from None
     if fmt == "json":
         click.echo(status_json(status))
     else:
