@@ -94,6 +94,7 @@ def test_an_error_is_one_line_and_a_defect_shows_its_traceback_only_with_vv(wh: 
     defect = runner.invoke(cli, args)
     assert defect.exit_code == 1
     lines = defect.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: unexpected BinderException: ") and "-vv" in lines[0]
+    assert len(lines) == 1 and "-vv" in lines[0]
+    assert lines[0].startswith("Error: unexpected BinderException: ")
     verbose = runner.invoke(cli, ["-vv", *args])
     assert verbose.exit_code == 1 and isinstance(verbose.exception, duckdb.BinderException)

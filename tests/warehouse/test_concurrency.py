@@ -27,9 +27,8 @@ for _ in sys.stdin:
 
 def _counts(database: Path) -> tuple[int, int, int]:
     """What a reader that connects now sees."""
-    out = subprocess.run(
-        [sys.executable, "-c", NOTEBOOK, str(database)], input="\n", capture_output=True, text=True, check=True
-    ).stdout
+    command = [sys.executable, "-c", NOTEBOOK, str(database)]
+    out = subprocess.run(command, input="\n", capture_output=True, text=True, check=True).stdout
     a, b, c = map(int, out.split())
     return a, b, c
 
