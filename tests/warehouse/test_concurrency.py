@@ -33,7 +33,9 @@ def _counts(database: Path) -> tuple[int, int, int]:
     return a, b, c
 
 
-def test_a_reader_held_open_across_a_load_and_a_build(demo_warehouse_copy: BuiltWarehouse, tmp_path: Path) -> None:
+def test_a_reader_held_open_across_a_load_and_a_build(
+    demo_warehouse_copy: BuiltWarehouse, tmp_path: Path
+) -> None:
     db = demo_warehouse_copy.database
     # The copy carries no snapshot of its own: the first build publishes one.
     assert run_cli("build", "--database", str(db), cwd=tmp_path).returncode == 0
@@ -52,7 +54,8 @@ def test_a_reader_held_open_across_a_load_and_a_build(demo_warehouse_copy: Built
 
     try:
         assert seen() == old
-        new_sends = write_rows(tmp_path / "late.csv", [send_row(i, sent_at="2026-11-10T15:00:00Z") for i in range(7)])
+        late = [send_row(i, sent_at="2026-11-10T15:00:00Z") for i in range(7)]
+        new_sends = write_rows(tmp_path / "late.csv", late)
         load = run_cli("load", "sends", "--database", str(db), str(new_sends), cwd=tmp_path)
         assert load.returncode == 0, load.stderr
         assert "waiting for" not in load.stderr  # the open reader did not hold the load up
