@@ -10,7 +10,7 @@ import duckdb
 
 from tests.conftest import BuiltWarehouse
 from tests.load.conftest import send_row, write_rows
-from tests.warehouse.conftest import holding, run_cli
+from tests.warehouse.conftest import holding, run_cli, start_cli
 
 # A notebook kernel: lrreport.connect() once, then on each line of stdin the counts its one
 # connection sees: sends in the mart, sends in the staged log, attempts in the daily aggregate.
@@ -76,10 +76,7 @@ def test_a_writer_waits_for_a_short_reader_of_the_file_and_says_so(wh, tmp_path:
     assert run_cli("load", "sends", "--database", str(wh.path), str(sends), cwd=tmp_path).returncode == 0
     more = write_rows(tmp_path / "more.csv", [send_row(i) for i in range(3, 5)])
     with holding(wh.path, read_only=True) as holder:
-        load = subprocess.Popen(
-            [str(Path(sys.executable).with_name("lrreport")), "load", "sends", "--database", str(wh.path), str(more)],
-            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
+        load = start_cli("load", "sends", "--database", str(wh.path), str(more), cwd=tmp_path)
         assert load.stderr is not None
         first = load.stderr.readline()  # the wait is reported while it lasts
         assert f"waiting for {wh.path}: in use by process {holder.pid}" in first

@@ -123,9 +123,8 @@ def test_a_warehouse_from_a_newer_lrreport_is_refused(wh: Warehouse, tmp_path: P
     sends = write_rows(tmp_path / "sends.csv", [send_row(i) for i in range(2)])
     assert wh.run("load", "sends", str(sends)).exit_code == 0
     con = duckdb.connect(str(wh.path))
-    con.execute(
-        "INSERT INTO meta.lr_schema_migrations VALUES (?, 'from the future', now(), '9.0')", [SCHEMA_VERSION + 1]
-    )
+    future = SCHEMA_VERSION + 1
+    con.execute("INSERT INTO meta.lr_schema_migrations VALUES (?, 'from the future', now(), '9.0')", [future])
     con.close()
     settings = load_settings(env={}).with_database(wh.path)
     for read_only in (False, True):
