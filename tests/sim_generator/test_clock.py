@@ -35,7 +35,8 @@ def test_the_files_have_nothing_after_now(tmp_path: Path) -> None:
     con.execute("SET TimeZone = 'UTC'")
     latest_send = con.execute(f"SELECT max(sent_at) FROM read_csv('{files.sends}')").fetchone()[0]
     latest_order = con.execute(
-        f"SELECT greatest(max(ordered_at), max(shipped_at), max(delivered_at)) FROM read_csv('{files.orders}')"
+        "SELECT greatest(max(ordered_at), max(shipped_at), max(delivered_at)) "
+        f"FROM read_csv('{files.orders}')"
     ).fetchone()[0]
     con.close()
     assert latest_send < NOW and latest_order < NOW
