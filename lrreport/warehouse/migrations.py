@@ -22,7 +22,7 @@ from lrreport.warehouse.errors import WarehouseError
 # What a new warehouse is created from: the current layout of the raw and meta tables.
 CREATE_SCRIPTS = ("setup/raw_tables", "setup/meta_tables")
 # The per-send SMS facts of raw.sends: a warehouse from before the version record without them is at
-# version 1, with them at version 2.
+# version 1, with them at version 2 (migration 3 is idempotent, so it runs on those either way).
 SENDS_FACTS = ("characters", "encoding", "segment_units", "segments", "has_link")
 
 
@@ -40,6 +40,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2, "raw.sends stores the per-send SMS facts", ("load/sms_macros", "setup/migrations/002_sends_facts")
     ),
+    Migration(3, "raw.orders keeps the order name and the visit time", ("setup/migrations/003_orders_visits",)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
