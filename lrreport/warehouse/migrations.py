@@ -40,7 +40,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2, "raw.sends stores the per-send SMS facts", ("load/sms_macros", "setup/migrations/002_sends_facts")
     ),
-    Migration(3, "raw.orders keeps the order name and the visit time", ("setup/migrations/003_orders_visits",)),
+    Migration(
+        3, "raw.orders keeps the order name and the visit time", ("setup/migrations/003_orders_visits",)
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
