@@ -58,7 +58,6 @@ class BuildResult:
     startup_s: float
     full_refresh: bool = False
     rows: dict[str, int] = field(default_factory=dict)
-    snapshot: Any = None  # the snapshot.Snapshot readers were pointed at, after a good build
 
     @property
     def models(self) -> list[NodeResult]:
@@ -340,7 +339,7 @@ def _build(
         con = connect(settings)
         try:
             out.rows = _mart_rows(con)
-            out.snapshot = snapshot.publish(con, settings)
+            snapshot.publish(con, settings)  # readers now see this build
         finally:
             con.close()
     return out
