@@ -152,12 +152,13 @@ def writer_lock(settings: Settings) -> Iterator[None]:
 
 
 def connect(
-    settings: Settings, read_only: bool = False, *, create: bool = False
+    settings: Settings, read_only: bool = False, *, create: bool = False, wait_s: float | None = None
 ) -> duckdb.DuckDBPyConnection:
     """Connect to the configured DuckDB file; a writable connection migrates it to the current schema.
 
     ``create`` (only for commands that load) makes a missing file a new warehouse; otherwise a missing
-    file is an error. The session time zone is UTC so that TIMESTAMPTZ values print and convert the
+    file is an error. ``wait_s`` (default ``[warehouse] lock_wait_s``) bounds the wait for another
+    process holding the file. The session time zone is UTC so that TIMESTAMPTZ values print and convert the
     same everywhere; business dates are derived explicitly with the configured zone in the mart layer.
     """
     path: Path = settings.database_path
@@ -167,9 +168,9 @@ def connect(
         path.parent.mkdir(parents=True, exist_ok=True)
     if not read_only:
         with writer_lock(settings):  # wait for a build in progress; DuckDB's own lock holds from here
-            con = _open(settings, read_only=False)
+            con = _open(settings, False, wait_s)
     else:
-        con = _open(settings, read_only=True)
+        con = _open(settings, True, wait_s)
     try:
         con.execute("SET TimeZone = 'UTC'")
         if read_only:
@@ -182,10 +183,10 @@ def connect(
     return con
 
 
-def _open(settings: Settings, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(settings: Settings, read_only: bool, wait_s: float | None) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, waiting while another process holds a conflicting lock on the file."""
     path = settings.database_path
-    wait = _Wait(path, settings.warehouse.lock_wait_s)
+    wait = _Wait(path, settings.warehouse.lock_wait_s if wait_s is None else wait_s)
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=_duckdb_config(settings))
