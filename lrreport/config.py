@@ -124,6 +124,7 @@ class WarehouseSettings:
     database: str = "lrreport.duckdb"
     memory_limit: str = ""  # DuckDB memory_limit, empty for DuckDB's default
     threads: int = 0  # 0: DuckDB's default
+    lock_wait_s: float = 600.0  # how long a command waits for another writer to finish
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,7 @@ def extract_ga4(
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     with Ga4Client(settings.ga4, **(client_options or {})) as client:
-        con = connect(settings)
+        con = connect(settings, create=True)
         try:
             job = Ga4Extraction(settings, client, since=since, until=until, full=full, progress=progress)
             result = Ga4Result(uuid.uuid4().hex, settings.ga4.property_id, job.start_date(con), job.until)

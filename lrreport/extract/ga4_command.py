@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lrreport.clikit import database_option
+from lrreport.clikit import creating_database_option
 from lrreport.config import ConfigError, Settings
 from lrreport.extract.ga4 import Ga4ExtractError, Ga4Result, extract_ga4
 from lrreport.extract.ga4_client import Ga4AuthError, Ga4Error
@@ -33,7 +33,7 @@ def describe_quota(quota: dict[str, Any]) -> str:
 
 
 @click.command("ga4")
-@database_option
+@creating_database_option
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),

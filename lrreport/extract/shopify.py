@@ -90,7 +90,7 @@ def orders_query(since: datetime | None) -> str:
 
 # meta.extract_state is read and written with the same statements as Listrak's state.
 def _saved_since(settings: Settings) -> datetime | None:
-    con = connect(settings)
+    con = connect(settings, create=True)
     try:
         row = con.execute(
             read_sql("extract/listrak_state_get"), [state_source(settings), "updated_at"]
@@ -101,7 +101,7 @@ def _saved_since(settings: Settings) -> datetime | None:
 
 
 def _save_state(settings: Settings, reached: datetime) -> None:
-    con = connect(settings)
+    con = connect(settings, create=True)
     try:
         con.execute(
             read_sql("extract/listrak_state_set"), [state_source(settings), "updated_at", reached.isoformat()]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import click
 
-from lrreport.clikit import database_option
+from lrreport.clikit import creating_database_option
 from lrreport.config import ConfigError, Settings, shopify_token_from_env
 from lrreport.extract.files import LoadInputError
 from lrreport.extract.loading import RejectLimit
@@ -17,7 +17,7 @@ from lrreport.warehouse.db import WarehouseError
 
 
 @click.command("shopify")
-@database_option
+@creating_database_option
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),

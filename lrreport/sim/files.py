@@ -502,7 +502,8 @@ class _Simulation:
             path=rng.integers(len(_LANDING_PATHS), size=n),
             no_email=rng.random(n) < 0.03,
         )
-        placed = placed.take(np.flatnonzero(o.t >= self.start))  # warm-up orders are not in the file
+        # warm-up orders are not in the file, nor orders after the simulator's clock
+        placed = placed.take(np.flatnonzero((o.t >= self.start) & (o.t < self.end)))
         self.orders.append(placed)
         self.buffered_rows += len(placed)
 
