@@ -41,6 +41,7 @@ class InputFile:
     path: Path
     fmt: str  # csv | jsonl | parquet
     compressed: bool
+    has_nul: bool = False  # a NUL byte somewhere in the text: the rows holding one are rejected
 
     @property
     def name(self) -> str:
@@ -146,7 +147,12 @@ def sniff(path: Path) -> InputFile:
     head = _head(path, compressed)
     if head.startswith(_PARQUET_MAGIC):
         raise LoadInputError(f"{path}: named as {fmt.upper()} but the content is a Parquet file")
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        raise LoadInputError(
+            f"{path}: the text is UTF-16 encoded; save it as UTF-8 "
+            "(e.g. iconv -f UTF-16 -t UTF-8) and load that"
+        )
+    if head.count(b"\x00") > len(head) // 100:
         raise LoadInputError(f"{path}: named as {fmt.upper()} but the content is binary, not text")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if fmt == "jsonl":
@@ -155,7 +161,28 @@ def sniff(path: Path) -> InputFile:
             raise LoadInputError(f"{path}: named as JSON lines but the content is {what}")
     elif text.startswith(("{", "[")):
         raise LoadInputError(f"{path}: named as CSV but the content looks like JSON")
-    return InputFile(path, fmt, compressed)
+    return InputFile(path, fmt, compressed, has_nul=_has_nul(path, compressed))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL beside every other byte."""
+    sample = head[:512]
+    return len(sample) >= 8 and (
+        sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    )
+
+
+def _has_nul(path: Path, compressed: bool) -> bool:
+    """Whether the (decompressed) text holds a NUL byte anywhere: a fast scan, chunk by chunk."""
+    opener = gzip.open if compressed else open
+    try:
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            while chunk := fh.read(1 << 22):
+                if b"\x00" in chunk:
+                    return True
+    except (OSError, EOFError, zlib.error) as exc:
+        raise LoadInputError(f"{path}: not a readable gzip file ({exc})") from None
+    return False
 
 
 def is_empty(file: InputFile) -> bool:

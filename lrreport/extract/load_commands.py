@@ -10,6 +10,7 @@ from typing import Any
 import click
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -17,6 +18,7 @@ from lrreport.clikit import database_option
 from lrreport.config import Settings
 from lrreport.extract.files import LoadInputError, supported_suffixes
 from lrreport.extract.loading import LoadResult, RejectLimit, load_files, parse_column_map
+from lrreport.extract.sources import ORDERS, SENDS
 from lrreport.warehouse.db import WarehouseError
 
 _COMMON_HELP = f"""
@@ -74,7 +76,7 @@ def _summary(result: LoadResult, console: Console) -> None:
         reasons.add_column("reason")
         reasons.add_column("count", justify="right")
         for column, reason, n in result.rejects:
-            reasons.add_row(column, reason, f"{n:,}")
+            reasons.add_row(escape(column), escape(reason), f"{n:,}")
         console.print(reasons)
         console.print(f"details: SELECT * FROM meta.rejects WHERE load_id = '{result.load_id}'")
 
@@ -133,8 +135,9 @@ def _load_options(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Load send logs (Send Transactional Message attempts) into raw.sends.\n"
     + _COMMON_HELP
     + """
-Required columns: sent_at, sender_code_id, phone_list_id, transactional_message_id, phone_number,
-message_content, http_status; optional: send_id, resource_id, error_code, order_id, latency_ms.
+"""
+    + SENDS.table.help_text()
+    + """
 A send_id already stored is skipped (the first load wins); without send_id the row's content hash is
 its id. Without order_id, the order is found in the content with load.order_id_regex.""",
 )
@@ -150,9 +153,10 @@ def load_sends(
     help="Load orders exports into raw.orders.\n"
     + _COMMON_HELP
     + """
-Required columns: order_id, ordered_at, order_total; optional: phone_number, email, currency,
-status, refunded_total, landing_url, utm_source, utm_medium, utm_campaign, utm_content, shipped_at,
-delivered_at, order_name, visited_at. The newest version of an order wins (later file, later row,
+"""
+    + ORDERS.table.help_text()
+    + """
+The newest version of an order wins (later file, later row,
 later load); UTM values not given as columns are read from landing_url.""",
 )
 @_load_options

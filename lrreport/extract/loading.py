@@ -23,6 +23,7 @@ from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_e
 from lrreport.extract.lines import physical_lines
 from lrreport.extract.phones import create_phone_table, install_phone_macros, pending_phones, phone_map
 from lrreport.extract.sources import SOURCES, FileSource
+from lrreport.extract.values import set_parse_variables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
 
@@ -247,21 +248,24 @@ def _record_load(
     )
 
 
-def _write_sends(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    con.execute(read_sql("load/sends_keyed"))
-    repeats = con.execute(read_sql("load/sends_repeats")).fetchall()[0][0]
-    insert = "load/sends_insert_first" if repeats else "load/sends_insert"
-    result.rows_loaded = con.execute(read_sql(insert)).fetchall()[0][0]
+def _write_first_wins(con: duckdb.DuckDBPyConnection, source: FileSource, result: LoadResult) -> None:
+    """Insert the good rows whose key is not stored yet (sends: the first load wins)."""
+    con.execute(read_sql(source.keyed_sql))
+    repeats = con.execute(source.table.key_repeats_sql("_keyed")).fetchall()[0][0]
+    insert = source.table.insert_new_keys_sql("_keyed", first_of_repeats=bool(repeats))
+    result.rows_loaded = con.execute(insert).fetchall()[0][0]
     result.duplicates = result.rows_in - result.rejected_rows - result.rows_loaded
 
 
-def _write_orders(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    con.execute(read_sql("load/orders_new"))
-    latest = con.execute("SELECT count(*) FROM _new_orders").fetchall()[0][0]
+def _write_newest_wins(con: duckdb.DuckDBPyConnection, source: FileSource, result: LoadResult) -> None:
+    """Per key the newest good row; identical stored rows kept, changed ones replaced (orders)."""
+    table = source.table
+    con.execute(table.newest_versions_sql())
+    latest = con.execute("SELECT count(*) FROM _new").fetchall()[0][0]
     result.duplicates = result.rows_in - result.rejected_rows - latest
-    result.unchanged = con.execute(read_sql("load/orders_drop_unchanged")).fetchall()[0][0]
-    result.replaced = con.execute(read_sql("load/orders_replace")).fetchall()[0][0]
-    result.rows_loaded = con.execute(read_sql("load/orders_insert")).fetchall()[0][0]
+    result.unchanged = con.execute(table.drop_unchanged_sql()).fetchall()[0][0]
+    result.replaced = con.execute(table.replace_sql()).fetchall()[0][0]
+    result.rows_loaded = con.execute(table.insert_sql("_new")).fetchall()[0][0]
 
 
 def new_load_id(source: str) -> str:
@@ -349,6 +353,12 @@ def _run(
     total_steps: int,
 ) -> None:
     con.execute("SET enable_progress_bar = false")  # our own progress display, or none
+    problems = source.table.schema_problems(con)
+    if problems:
+        raise LoadInputError(
+            f"{source.target} in {settings.database_path} is not in the layout this lrreport writes: "
+            f"{'; '.join(problems)}. Nothing was changed; upgrade or rebuild that warehouse."
+        )
     con.execute(read_sql("load/macros"))
     con.execute(read_sql("load/orders_macros"))
     con.execute(read_sql("load/sms_macros"))
@@ -357,6 +367,7 @@ def _run(
     _set(con, "loaded_at", datetime.now(UTC))
     _set(con, "load_files", result.files)
     _set(con, "order_id_regex", settings.load.order_id_regex)
+    set_parse_variables(con, settings)
     staged = 0
     offsets = [0] * len(files)  # the rowid in _stage where each file's rows start
     for i, file in enumerate(files):
@@ -377,24 +388,27 @@ def _run(
     # normalises the distinct other texts (usually few), whose values are then filled in.
     region = settings.business.default_region
     install_phone_macros(con, region)
-    con.execute(read_sql(source.typed_sql))
+    table = source.table
+    con.execute(table.typed_sql())
     pending = pending_phones(con)
     result.phones_in_python = len(pending)
     if pending:
         create_phone_table(con, phone_map(pending, region))
-        con.execute(read_sql(source.phone_rule_sql))
-    con.execute(read_sql(source.bad_sql))
-    con.execute(read_sql(source.rejects_sql))
-    result.rejected_rows = con.execute("SELECT count(*) FROM _bad").fetchall()[0][0]
-    result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]
+        con.execute(read_sql("load/phone_rule"))
+        con.execute(table.recheck_sql())
+    if any(f.has_nul for f in files):
+        con.execute(table.nul_rows_sql())
+    result.rejected_rows = con.execute("SELECT count(*) FROM _typed WHERE NOT _ok").fetchall()[0][0]
     if result.rejected_rows:
+        con.execute(table.rejects_sql())
+        result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]
         _record_rejects(con, files)
     if not result.limit.allows(result.rejected_rows, result.rows_in):
         result.status = "rejected_over_threshold"
         return
     con.execute(read_sql("load/drop_stage"))
     step(f"writing {source.target}", len(files) + 1, total_steps)
-    if source.name == "sends":
-        _write_sends(con, result)
+    if source.write == "first_wins":
+        _write_first_wins(con, source, result)
     else:
-        _write_orders(con, result)
+        _write_newest_wins(con, source, result)

@@ -8,6 +8,7 @@ import duckdb
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
+from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 
 SETUP_SCRIPTS = ("setup/raw_tables", "setup/meta_tables")
@@ -63,13 +64,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         try:
             con.execute(read_sql("load/sms_macros"))
             con.execute(read_sql("setup/upgrade_sends_set_aside"))
-            for name in SETUP_SCRIPTS:
-                con.execute(read_sql(name))
+            _create_tables(con)
             con.execute(read_sql("setup/upgrade_sends_facts"))
             con.commit()
         except BaseException:
             con.rollback()
             raise
+    _create_tables(con)
+    con.execute(read_sql("setup/upgrade_orders_visits"))
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables of the setup scripts and the declared raw tables (queries/raw/*.yml), when missing."""
     for name in SETUP_SCRIPTS:
         con.execute(read_sql(name))
-    con.execute(read_sql("setup/upgrade_orders_visits"))
+    for table in raw_tables().values():
+        con.execute(table.ddl())
