@@ -57,6 +57,7 @@ class Column:
     required: bool = False  # a file must have the column, and (unless `ok` says otherwise) a value
     not_null: bool = False  # NOT NULL in the raw table
     fallback: str | None = None  # SQL giving the value when the file's is empty (s: staged text)
+    override: str | None = None  # SQL giving the value, when not NULL, whatever the file's says
     ok: str | None = None  # replaces the default test that the value is acceptable
     missing: str = "missing value"  # the reason given for a required value that is empty
     checks: tuple[Check, ...] = ()
@@ -78,8 +79,8 @@ class Column:
         """The typed value from the staged text ``s.<name>``."""
         text = f"s.{quote(self.name)}"
         value = "coalesce({x}, '')" if self.parse == "content" else f"lr_{self.parse}({{x}})"
-        value = value.format(x=text)
-        return f"coalesce({value}, {self.fallback})" if self.fallback else value
+        parts = [p for p in (self.override, value.format(x=text), self.fallback) if p]
+        return f"coalesce({', '.join(parts)})" if len(parts) > 1 else parts[0]
 
     def _own_ok_sql(self) -> str:
         """The value test without the checks: parsed (or empty where allowed), or the `ok` override."""
@@ -184,8 +185,11 @@ class RawTable:
         )
 
     # -- the loader's statements ----------------------------------------------------------------------
-    def typed_sql(self) -> str:
-        """Every staged row parsed once into ``_typed``, with ``_ok`` when it passes every rule."""
+    def typed_sql(self, skip: str | None = None) -> str:
+        """Every staged row parsed once into ``_typed``, with ``_ok`` when it passes every rule.
+
+        ``skip``: SQL over the staged text ``s`` (windows allowed) true for rows to leave out.
+        """
         items = ["s._file_idx", "lr_row(s.rowid, s._file_idx) AS _row"]
         for col in self.columns:
             if not col.from_file:
@@ -206,7 +210,9 @@ class RawTable:
             f"-- generated from {self._source()} by lrreport/extract/declare.py\n"
             "CREATE OR REPLACE TEMP TABLE _typed AS\n"
             f"SELECT t.*,\n       {ok} AS _ok\n"
-            f"FROM (\n    SELECT {inner}\n    FROM _stage AS s\n) AS t;"
+            f"FROM (\n    SELECT {inner}\n    FROM _stage AS s"
+            + (f"\n    QUALIFY NOT coalesce({skip}, FALSE)" if skip else "")
+            + "\n) AS t;"
         )
 
     def _row_ok_sql(self) -> str:

@@ -20,8 +20,9 @@ import duckdb
 
 from lrreport.config import Settings
 from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_empty, sniff
-from lrreport.extract.lines import physical_lines
+from lrreport.extract.lines import CsvDialect, check_header, physical_lines, read_error
 from lrreport.extract.phones import create_phone_table, install_phone_macros, pending_phones, phone_map
+from lrreport.extract.presets import Preset, preset_for
 from lrreport.extract.sources import SOURCES, FileSource
 from lrreport.extract.values import set_parse_variables
 from lrreport.sqlfiles import read_sql
@@ -80,6 +81,7 @@ class LoadResult:
     rows_loaded: int = 0
     duplicates: int = 0  # sends already stored or repeated in the batch; older order versions
     unchanged: int = 0  # orders identical to the stored version (not rewritten)
+    continued: int = 0  # rows folded into an earlier row of their order (a preset's line items)
     replaced: int = 0  # stored orders replaced by a newer version
     rejected_rows: int = 0
     rejects: list[tuple[str, str, int]] = field(default_factory=list)  # (column, reason, count)
@@ -165,14 +167,28 @@ def _stage_file(
     first: bool,
     source: FileSource,
     column_map: dict[str, str],
-) -> None:
-    """Read one file into temp table ``_file`` with the source's columns, then into ``_stage``."""
+    preset: Preset | None,
+) -> CsvDialect | None:
+    """Read one file into temp table ``_file`` with the source's columns, then into ``_stage``.
+
+    Returns the CSV dialect found (delimiter, quote, lines before the header), for line numbers.
+    """
     _set(con, "load_path", str(file.path))
     _set(con, "load_file_idx", index)
+    dialect = None
     try:
+        if file.fmt == "csv":
+            dialect = CsvDialect(*con.execute(read_sql("load/sniff_csv")).fetchall()[0])
         described = con.execute(read_sql(f"load/describe_{file.fmt}")).fetchall()
-        have = [row[0] for row in described]
-        renames, drops, adds = plan_columns(file, have, source, column_map)
+    except duckdb.Error as exc:
+        raise read_error(file, exc, dialect) from None
+    have = [row[0] for row in described]
+    if dialect is not None:
+        have = check_header(file, dialect, have)
+    merges = _merges(have, preset)
+    planned = [c for c in have if c not in {x for cands in merges.values() for x in cands}] + list(merges)
+    renames, drops, adds = plan_columns(file, planned, source, column_map)
+    try:
         if file.fmt == "jsonl":
             # DuckDB saw only a sample of the records: ask for every key the load could use too,
             # so a key that first appears further down is read rather than silently dropped
@@ -183,8 +199,13 @@ def _stage_file(
             _set(con, "load_json_columns", {c: "VARCHAR" for c in have})
         con.execute(read_sql(f"load/read_{file.fmt}"))
     except duckdb.Error as exc:
-        kind = {"csv": "CSV", "jsonl": "JSON lines", "parquet": "Parquet"}[file.fmt]
-        raise LoadInputError(f"{file.name}: cannot be read as {kind}: {exc}") from None
+        raise read_error(file, exc, dialect) from None
+    for col, cands in merges.items():
+        con.execute(f"ALTER TABLE _file ADD COLUMN {_quote(col)} VARCHAR")
+        first_given = ", ".join(f"lr_text({_quote(c)})" for c in cands)
+        con.execute(f"UPDATE _file SET {_quote(col)} = coalesce({first_given})")
+        for c in cands:
+            con.execute(f"ALTER TABLE _file DROP COLUMN {_quote(c)}")
     for old, new in renames.items():
         con.execute(f"ALTER TABLE _file RENAME COLUMN {_quote(old)} TO {_quote(new)}")
     for col in drops:
@@ -196,9 +217,25 @@ def _stage_file(
     else:
         con.execute(read_sql("load/stage_append"))
         con.execute("DROP TABLE _file")
+    return dialect
 
 
-def _record_rejects(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> None:
+def _merges(have: list[str], preset: Preset | None) -> dict[str, tuple[str, ...]]:
+    """The preset's loader columns given by several of the file's columns (those it has)."""
+    if preset is None:
+        return {}
+    by_norm = {_norm(c): c for c in have}
+    out = {}
+    for col, cands in preset.merges().items():
+        present = tuple(by_norm[_norm(c)] for c in cands if _norm(c) in by_norm)
+        if present:
+            out[col] = present
+    return out
+
+
+def _record_rejects(
+    con: duckdb.DuckDBPyConnection, files: list[InputFile], dialects: dict[int, CsvDialect]
+) -> None:
     """Map rejected record numbers to physical lines, then write ``meta.rejects``."""
     by_file: dict[int, list[int]] = {}
     for idx, row in con.execute(read_sql("load/rejects_rows")).fetchall():
@@ -207,12 +244,7 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> N
     rows: list[int] = []
     lines: list[int] = []
     for idx, wanted in by_file.items():
-        file = files[idx]
-        delimiter, quote = ",", '"'
-        if file.fmt == "csv":
-            _set(con, "load_path", str(file.path))
-            delimiter, quote = con.execute(read_sql("load/sniff_csv")).fetchall()[0]
-        for row, line in physical_lines(file, wanted, delimiter=delimiter, quote=quote).items():
+        for row, line in physical_lines(files[idx], wanted, dialects.get(idx)).items():
             idxs.append(idx)
             rows.append(row)
             lines.append(line)
@@ -281,6 +313,7 @@ def load_files(
     column_map: dict[str, str] | None = None,
     max_rejects: RejectLimit | None = None,
     progress: Progress | None = None,
+    preset: str | None = None,
 ) -> LoadResult:
     """Load the files at ``paths`` (files, folders, globs) as ``source_name`` (sends | orders).
 
@@ -290,25 +323,27 @@ def load_files(
     """
     source = SOURCES[source_name]
     limit = max_rejects if max_rejects is not None else RejectLimit(count=settings.load.max_rejects)
-    mapping = {**source.column_map(settings), **(column_map or {})}
-    files = [sniff(p) for p in expand_paths(list(paths))]
+    chosen = preset_for(preset, source.name) if preset else None
+    mapping = {**(chosen.column_map() if chosen else {}), **source.column_map(settings), **(column_map or {})}
+    found = expand_paths(list(paths))
 
     def step(what: str, done: int, total: int) -> None:
         log.info("%s load: %s (step %d of %d)", source.name, what, done, total)
         if progress is not None:
             progress(what, done, total)
 
-    total_steps = len(files) + 2
+    total_steps = len(found) + 2
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     result = LoadResult(
-        load_id=new_load_id(source.name), source=source.name, files=[f.name for f in files], limit=limit
+        load_id=new_load_id(source.name), source=source.name, files=[str(p) for p in found], limit=limit
     )
     con = connect(settings)
     try:
         con.begin()
         try:
-            _run(con, settings, source, files, mapping, result, step, total_steps)
+            files = [sniff(p) for p in found]  # a file that is not what it claims is a failed load
+            _run(con, settings, source, files, mapping, result, step, total_steps, chosen)
             _record_load(con, result, source, started, None if result.ok else f"rejects over limit {limit}")
             con.commit()
         except BaseException as exc:
@@ -351,6 +386,7 @@ def _run(
     result: LoadResult,
     step: Progress,
     total_steps: int,
+    preset: Preset | None = None,
 ) -> None:
     con.execute("SET enable_progress_bar = false")  # our own progress display, or none
     problems = source.table.schema_problems(con)
@@ -370,12 +406,13 @@ def _run(
     set_parse_variables(con, settings)
     staged = 0
     offsets = [0] * len(files)  # the rowid in _stage where each file's rows start
+    dialects: dict[int, CsvDialect] = {}
     for i, file in enumerate(files):
         step(f"reading {file.path.name} ({i + 1}/{len(files)})", i, total_steps)
         if is_empty(file):
             result.empty_files.append(file.name)
             continue
-        _stage_file(con, file, i, staged == 0, source, mapping)
+        dialects[i] = _stage_file(con, file, i, staged == 0, source, mapping, preset)
         staged += 1
         offsets[i] = con.execute(read_sql("load/stage_file_start")).fetchall()[0][0] or 0
     if staged:
@@ -389,7 +426,8 @@ def _run(
     region = settings.business.default_region
     install_phone_macros(con, region)
     table = source.table
-    con.execute(table.typed_sql())
+    con.execute(table.typed_sql(skip=preset.skip if preset else None))
+    result.continued = result.rows_in - con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
     pending = pending_phones(con)
     result.phones_in_python = len(pending)
     if pending:
@@ -402,7 +440,7 @@ def _run(
     if result.rejected_rows:
         con.execute(table.rejects_sql())
         result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]
-        _record_rejects(con, files)
+        _record_rejects(con, files, dialects)
     if not result.limit.allows(result.rejected_rows, result.rows_in):
         result.status = "rejected_over_threshold"
         return

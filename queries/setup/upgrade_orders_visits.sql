@@ -2,3 +2,5 @@
 -- added at the end (where CREATE TABLE in setup/raw_tables puts them too). Idempotent.
 ALTER TABLE raw.orders ADD COLUMN IF NOT EXISTS order_name VARCHAR;
 ALTER TABLE raw.orders ADD COLUMN IF NOT EXISTS visited_at TIMESTAMPTZ;
+-- and the cancellation time (Shopify's Cancelled at / cancelledAt), added later still.
+ALTER TABLE raw.orders ADD COLUMN IF NOT EXISTS cancelled_at TIMESTAMPTZ;
