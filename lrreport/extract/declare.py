@@ -185,12 +185,16 @@ class RawTable:
         )
 
     # -- the loader's statements ----------------------------------------------------------------------
-    def typed_sql(self, skip: str | None = None) -> str:
+    def typed_sql(self, skip: str | None = None, nul_check: bool = False) -> str:
         """Every staged row parsed once into ``_typed``, with ``_ok`` when it passes every rule.
 
         ``skip``: SQL over the staged text ``s`` (windows allowed) true for rows to leave out.
+        ``nul_check``: look for NUL characters in every column (``_nul``; only when a file may
+        hold one: the test costs a scan of all the text).
         """
-        items = ["s._file_idx", "lr_row(s.rowid, s._file_idx) AS _row"]
+        any_nul = " OR ".join(f"contains(s.{quote(c)}, chr(0))" for c in self.file_columns)
+        nul = f"coalesce({any_nul}, FALSE)" if nul_check else "FALSE"
+        items = ["s._file_idx", "lr_row(s.rowid, s._file_idx) AS _row", f"{nul} AS _nul"]
         for col in self.columns:
             if not col.from_file:
                 continue
@@ -217,7 +221,9 @@ class RawTable:
 
     def _row_ok_sql(self) -> str:
         """SQL over the parsed row ``t``: true when every column passes its rules."""
-        return "\n       AND ".join(c.ok_sql() for c in self.columns if c.from_file and c.can_fail) or "TRUE"
+        return "\n       AND ".join(
+            ["NOT t._nul", *(c.ok_sql() for c in self.columns if c.from_file and c.can_fail)]
+        )
 
     def rejects_sql(self) -> str:
         """One reject per broken rule of each bad row: column, the value as given, and why."""
@@ -240,15 +246,6 @@ class RawTable:
             ") AS problems\n"
             "WHERE p.reason IS NOT NULL\n"
             "ORDER BY _file_idx, _row;"
-        )
-
-    def nul_rows_sql(self) -> str:
-        """Mark the rows holding a NUL byte in any column as not ok (run only when a file has one)."""
-        any_nul = " OR ".join(f"contains(s.{quote(c)}, chr(0))" for c in self.file_columns)
-        return (
-            "UPDATE _typed AS t SET _ok = FALSE FROM _stage AS s\n"
-            "WHERE s._file_idx = t._file_idx AND lr_row(s.rowid, s._file_idx) = t._row\n"
-            f"  AND ({any_nul});"
         )
 
     def recheck_sql(self) -> str:

@@ -173,13 +173,19 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def _has_nul(path: Path, compressed: bool) -> bool:
-    """Whether the (decompressed) text holds a NUL byte anywhere: a fast scan, chunk by chunk."""
+    """Whether the (decompressed) text may hold a NUL character: the byte, or JSON's escape of it.
+
+    A fast scan, chunk by chunk (chunks overlap by the escape's length less one).
+    """
     opener = gzip.open if compressed else open
+    tail = b""
     try:
         with opener(path, "rb") as fh:  # type: ignore[operator]
             while chunk := fh.read(1 << 22):
-                if b"\x00" in chunk:
+                window = tail + chunk
+                if b"\x00" in chunk or b"\\u0000" in window:
                     return True
+                tail = chunk[-5:]
     except (OSError, EOFError, zlib.error) as exc:
         raise LoadInputError(f"{path}: not a readable gzip file ({exc})") from None
     return False

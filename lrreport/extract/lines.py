@@ -74,6 +74,13 @@ def check_header(file: InputFile, dialect: CsvDialect, described: list[str]) -> 
                 f"(columns {seen[key]} and {pos}); rename or remove one"
             )
         seen[key] = pos
+    if len(described) == 1:
+        # one column: a ragged row can make DuckDB's sniffer give up on the delimiter
+        for delimiter in (",", ";", "\t", "|"):
+            if delimiter in described[0] and delimiter != dialect.delimiter:
+                dialect = dialect._replace(delimiter=delimiter)
+                header = next(_records(file, dialect), (0, []))[1]
+                break
     if header and len(header) != len(described):
         ragged = first_ragged(file, dialect)
         if ragged:

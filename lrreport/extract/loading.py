@@ -426,7 +426,8 @@ def _run(
     region = settings.business.default_region
     install_phone_macros(con, region)
     table = source.table
-    con.execute(table.typed_sql(skip=preset.skip if preset else None))
+    nul_check = any(f.has_nul or f.fmt == "parquet" for f in files)  # Parquet text is not scanned
+    con.execute(table.typed_sql(skip=preset.skip if preset else None, nul_check=nul_check))
     result.continued = result.rows_in - con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
     pending = pending_phones(con)
     result.phones_in_python = len(pending)
@@ -434,8 +435,6 @@ def _run(
         create_phone_table(con, phone_map(pending, region))
         con.execute(read_sql("load/phone_rule"))
         con.execute(table.recheck_sql())
-    if any(f.has_nul for f in files):
-        con.execute(table.nul_rows_sql())
     result.rejected_rows = con.execute("SELECT count(*) FROM _typed WHERE NOT _ok").fetchall()[0][0]
     if result.rejected_rows:
         con.execute(table.rejects_sql())
