@@ -11,6 +11,7 @@ import gzip
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lrreport._exceptions import LrreportError
 
@@ -38,10 +39,11 @@ class LoadInputError(LrreportError):
 class InputFile:
     """One file to load: where it is, its format, and whether it is gzip-compressed."""
 
-    path: Path
-    fmt: str  # csv | jsonl | parquet
+    path: Path  # for rows handed over by Python (fmt "rows"), the name of their origin
+    fmt: str  # csv | jsonl | parquet | rows
     compressed: bool
     has_nul: bool = False  # a NUL byte somewhere in the text: the rows holding one are rejected
+    rows: Any = None  # fmt "rows": the Arrow table (or anything DuckDB scans) holding them
 
     @property
     def name(self) -> str:
@@ -193,6 +195,6 @@ def _has_nul(path: Path, compressed: bool) -> bool:
 
 def is_empty(file: InputFile) -> bool:
     """True when a text file has no content at all (a zero-row export)."""
-    if file.fmt == "parquet":
+    if file.fmt in ("parquet", "rows"):
         return False
     return not _head(file.path, file.compressed).strip(b"\xef\xbb\xbf \t\r\n")

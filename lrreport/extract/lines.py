@@ -139,14 +139,14 @@ def _first_bad_json(file: InputFile) -> LoadInputError | None:
 
 def read_error(file: InputFile, exc: duckdb.Error, dialect: CsvDialect | None) -> LoadInputError:
     """What made DuckDB fail to read ``file``, in a line naming the file, line and column."""
-    found = _first_not_utf8(file) if file.fmt != "parquet" else None
+    found = _first_not_utf8(file) if file.fmt in ("csv", "jsonl") else None
     if found is None and file.fmt == "jsonl":
         found = _first_bad_json(file)
     if found is None and file.fmt == "csv":
         found = first_ragged(file, dialect)
     if found is not None:
         return found
-    kind = {"csv": "CSV", "jsonl": "JSON lines", "parquet": "Parquet"}[file.fmt]
+    kind = {"csv": "CSV", "jsonl": "JSON lines", "parquet": "Parquet", "rows": "rows"}[file.fmt]
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return LoadInputError(f"{file.name}: cannot be read as {kind} ({_short(first)}); check the file's format")
 
@@ -159,10 +159,11 @@ def _open_text(file: InputFile) -> IO[str]:
 def physical_lines(file: InputFile, rows: Iterable[int], dialect: CsvDialect | None = None) -> dict[int, int]:
     """For each 1-based record number in ``rows``, the physical line where that record starts.
 
-    Parquet has no lines: the row number is returned as is. JSON lines count every line.
+    Parquet and rows from Python have no lines: the row number is returned as is. JSON lines count
+    every line.
     """
     wanted = sorted(set(rows))
-    if not wanted or file.fmt == "parquet":
+    if not wanted or file.fmt in ("parquet", "rows"):
         return {r: r for r in wanted}
     last = wanted[-1]
     todo = set(wanted)

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -176,6 +177,8 @@ def _stage_file(
     _set(con, "load_path", str(file.path))
     _set(con, "load_file_idx", index)
     dialect = None
+    if file.fmt == "rows":
+        con.register("_rows_in", file.rows)
     try:
         if file.fmt == "csv":
             dialect = CsvDialect(*con.execute(read_sql("load/sniff_csv")).fetchall()[0])
@@ -321,28 +324,76 @@ def load_files(
     status ``rejected_over_threshold`` are recorded. A bad file raises ``LoadInputError`` and the
     database keeps nothing of the load except a ``failed`` row in ``meta.loads``.
     """
+    found = expand_paths(list(paths))
+    return _load(
+        settings,
+        source_name,
+        [str(p) for p in found],
+        lambda: [sniff(p) for p in found],  # a file that is not what it claims is a failed load
+        column_map=column_map,
+        max_rejects=max_rejects,
+        progress=progress,
+        preset=preset,
+    )
+
+
+def load_rows(
+    settings: Settings,
+    source_name: str,
+    rows: Any,
+    origin: str,
+    *,
+    column_map: dict[str, str] | None = None,
+    max_rejects: RejectLimit | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load rows Python already holds (an Arrow table, or anything DuckDB scans) as ``source_name``.
+
+    For an extractor that lands its rows through the file loader's rules (the Shopify extractor's
+    orders): the same parsing, rejects, keys and transaction as ``load_files``; ``origin`` names
+    them in ``_source_file`` and ``meta.rejects`` (e.g. ``shopify:bulk/123``), lines are row numbers.
+    """
+    return _load(
+        settings,
+        source_name,
+        [origin],
+        lambda: [InputFile(Path(origin), "rows", False, rows=rows)],
+        column_map=column_map,
+        max_rejects=max_rejects,
+        progress=progress,
+    )
+
+
+def _load(
+    settings: Settings,
+    source_name: str,
+    names: list[str],
+    open_inputs: Callable[[], list[InputFile]],
+    *,
+    column_map: dict[str, str] | None,
+    max_rejects: RejectLimit | None,
+    progress: Progress | None,
+    preset: str | None = None,
+) -> LoadResult:
     source = SOURCES[source_name]
     limit = max_rejects if max_rejects is not None else RejectLimit(count=settings.load.max_rejects)
     chosen = preset_for(preset, source.name) if preset else None
     mapping = {**(chosen.column_map() if chosen else {}), **source.column_map(settings), **(column_map or {})}
-    found = expand_paths(list(paths))
 
     def step(what: str, done: int, total: int) -> None:
         log.info("%s load: %s (step %d of %d)", source.name, what, done, total)
         if progress is not None:
             progress(what, done, total)
 
-    total_steps = len(found) + 2
+    total_steps = len(names) + 2
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    result = LoadResult(
-        load_id=new_load_id(source.name), source=source.name, files=[str(p) for p in found], limit=limit
-    )
+    result = LoadResult(load_id=new_load_id(source.name), source=source.name, files=names, limit=limit)
     con = connect(settings)
     try:
         con.begin()
         try:
-            files = [sniff(p) for p in found]  # a file that is not what it claims is a failed load
+            files = open_inputs()
             _run(con, settings, source, files, mapping, result, step, total_steps, chosen)
             _record_load(con, result, source, started, None if result.ok else f"rejects over limit {limit}")
             con.commit()
@@ -426,7 +477,7 @@ def _run(
     region = settings.business.default_region
     install_phone_macros(con, region)
     table = source.table
-    nul_check = any(f.has_nul or f.fmt == "parquet" for f in files)  # Parquet text is not scanned
+    nul_check = any(f.has_nul or f.fmt in ("parquet", "rows") for f in files)  # not scanned
     con.execute(table.typed_sql(skip=preset.skip if preset else None, nul_check=nul_check))
     result.continued = result.rows_in - con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
     pending = pending_phones(con)

@@ -224,3 +224,35 @@ def test_implausible_years_and_a_date_alone_are_rejected_saying_why(wh: Warehous
         (4, "a date without a time of day (a date alone is not read as midnight: give the time)"),
     ]
     assert wh.scalar("SELECT count(*) FROM raw.orders") == 1
+
+
+def test_an_extractor_lands_rows_it_holds_through_the_same_rules(wh: Warehouse) -> None:
+    """load_rows: what the Shopify extractor calls with the orders it parsed from a bulk download."""
+    import pyarrow as pa
+
+    from lrreport.config import Settings
+    from lrreport.extract.loading import RejectLimit, load_rows
+
+    rows = pa.table(
+        {
+            "order_id": ["gid-1", "gid-2", "gid-3"],
+            "order_name": ["#1001", "#1002", "#1003"],
+            "ordered_at": pa.array(
+                [datetime(2026, 11, 20, 15, 15, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC), None],
+                pa.timestamp("ms", tz="UTC"),
+            ),
+            "order_total": ["12.00", "13.50", "9.00"],
+            "status": ["paid", "voided", "paid"],
+        }
+    )
+    settings = Settings().with_database(wh.path)
+    result = load_rows(settings, "orders", rows, "shopify:bulk/42", max_rejects=RejectLimit(count=1))
+    assert (result.rows_in, result.rows_loaded, result.rejected_rows) == (3, 2, 1)
+    assert wh.query("SELECT order_id, ordered_at, status, _source_file FROM raw.orders ORDER BY 1") == [
+        ("gid-1", datetime(2026, 11, 20, 15, 15, tzinfo=UTC), "placed", "shopify:bulk/42"),
+        ("gid-2", datetime(2026, 11, 21, tzinfo=UTC), "cancelled", "shopify:bulk/42"),
+    ]
+    # the third row (row number 3) has no order time
+    assert wh.query("SELECT file, line, column_name, reason FROM meta.rejects") == [
+        ("shopify:bulk/42", 3, "ordered_at", "missing value")
+    ]
