@@ -27,6 +27,8 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 # Parse rules whose text always gives a value: no reject reason of their own.
 _NEVER_FAILS = frozenset({"text", "content"})
+# Parse rules whose parsed value is also tested (lr_<rule>_valid): a time outside the plausible years.
+_VALIDATED = frozenset({"ts"})
 
 
 class DeclarationError(LrreportError):
@@ -84,14 +86,18 @@ class Column:
 
     def _own_ok_sql(self) -> str:
         """The value test without the checks: parsed (or empty where allowed), or the `ok` override."""
+        value = f"t.{quote(self.name)}"
+        given = f"{value} IS NOT NULL"
+        if self.parse in _VALIDATED:
+            given = f"coalesce(lr_{self.parse}_valid({value}), FALSE)"
         if self.ok is not None:
             return f"coalesce({self.ok}, TRUE)"
         if self.required:
-            return f"t.{quote(self.name)} IS NOT NULL"
+            return given
         if self.parse in _NEVER_FAILS:
             return "TRUE"
         pending = " OR t._phone_pending" if self.parse == "phone" else ""
-        return f"(t.{quote(self.name)} IS NOT NULL OR t.{self.blank_flag}{pending})"
+        return f"({given} OR t.{self.blank_flag}{pending})"
 
     def ok_sql(self) -> str:
         """SQL over the parsed row ``t`` that is true when this column's value is acceptable."""

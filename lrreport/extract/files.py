@@ -163,7 +163,7 @@ def sniff(path: Path) -> InputFile:
             raise LoadInputError(f"{path}: named as JSON lines but the content is {what}")
     elif text.startswith(("{", "[")):
         raise LoadInputError(f"{path}: named as CSV but the content looks like JSON")
-    return InputFile(path, fmt, compressed, has_nul=_has_nul(path, compressed))
+    return InputFile(path, fmt, compressed, has_nul=_has_nul(path, compressed, fmt == "jsonl"))
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -174,7 +174,7 @@ def _looks_utf16(head: bytes) -> bool:
     )
 
 
-def _has_nul(path: Path, compressed: bool) -> bool:
+def _has_nul(path: Path, compressed: bool, json_escapes: bool) -> bool:
     """Whether the (decompressed) text may hold a NUL character: the byte, or JSON's escape of it.
 
     A fast scan, chunk by chunk (chunks overlap by the escape's length less one).
@@ -184,8 +184,9 @@ def _has_nul(path: Path, compressed: bool) -> bool:
     try:
         with opener(path, "rb") as fh:  # type: ignore[operator]
             while chunk := fh.read(1 << 22):
-                window = tail + chunk
-                if b"\x00" in chunk or b"\\u0000" in window:
+                if b"\x00" in chunk:
+                    return True
+                if json_escapes and (b"\\u0000" in chunk or b"\\u0000" in tail + chunk[:5]):
                     return True
                 tail = chunk[-5:]
     except (OSError, EOFError, zlib.error) as exc:

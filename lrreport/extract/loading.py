@@ -289,7 +289,7 @@ def _write_first_wins(con: duckdb.DuckDBPyConnection, source: FileSource, result
     repeats = con.execute(source.table.key_repeats_sql("_keyed")).fetchall()[0][0]
     insert = source.table.insert_new_keys_sql("_keyed", first_of_repeats=bool(repeats))
     result.rows_loaded = con.execute(insert).fetchall()[0][0]
-    result.duplicates = result.rows_in - result.rejected_rows - result.rows_loaded
+    result.duplicates = result.rows_in - result.continued - result.rejected_rows - result.rows_loaded
 
 
 def _write_newest_wins(con: duckdb.DuckDBPyConnection, source: FileSource, result: LoadResult) -> None:
@@ -297,7 +297,7 @@ def _write_newest_wins(con: duckdb.DuckDBPyConnection, source: FileSource, resul
     table = source.table
     con.execute(table.newest_versions_sql())
     latest = con.execute("SELECT count(*) FROM _new").fetchall()[0][0]
-    result.duplicates = result.rows_in - result.rejected_rows - latest
+    result.duplicates = result.rows_in - result.continued - result.rejected_rows - latest
     result.unchanged = con.execute(table.drop_unchanged_sql()).fetchall()[0][0]
     result.replaced = con.execute(table.replace_sql()).fetchall()[0][0]
     result.rows_loaded = con.execute(table.insert_sql("_new")).fetchall()[0][0]

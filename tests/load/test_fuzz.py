@@ -186,7 +186,9 @@ def _lines_in(path: Path) -> int:
     return data.count(b"\n") + 1
 
 
-def _check_load(con: duckdb.DuckDBPyConnection, result: Any, path: Path) -> None:
+def _check_load(
+    con: duckdb.DuckDBPyConnection, result: Any, path: Path, source: str, rows_written: int | None
+) -> None:
     stored = con.execute(
         "SELECT rows_in, rows_loaded, rows_rejected, status FROM meta.loads WHERE load_id = ?",
         [result.load_id],
@@ -252,7 +254,7 @@ def test_fuzzed_files_and_rows_into_both_loaders(tmp_path: Path, monkeypatch: An
                 continue
             con = duckdb.connect(str(db), read_only=True)
             try:
-                _check_load(con, result, path)
+                _check_load(con, result, path, source, None if damaged else len(rows))
             finally:
                 con.close()
             outcomes["loaded"] += 1
