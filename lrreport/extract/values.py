@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from lrreport.config import Settings
+from lrreport.extract.files import LoadInputError
 
 # The platform's status word (lower case) -> the stored status. Shopify's financial statuses:
 # an order still awaiting or holding payment is placed, a voided or expired one never happened.
@@ -51,8 +52,6 @@ def order_statuses(settings: Settings) -> dict[str, str]:
     merged = {**ORDER_STATUSES, **{k.strip().lower(): v for k, v in settings.load.order_statuses.items()}}
     bad = sorted(f"{k} = {v!r}" for k, v in merged.items() if v not in STATUSES)
     if bad:
-        from lrreport.extract.files import LoadInputError
-
         raise LoadInputError(
             f"[load] order_statuses: {', '.join(bad)}: map each word to one of {', '.join(STATUSES)}"
         )

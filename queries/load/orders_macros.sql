@@ -1,6 +1,6 @@
 -- Order status as stored: placed / cancelled / refunded. The file's word is looked up, ignoring
 -- case and surrounding spaces, in getvariable('order_statuses'): the settings' [load]
--- order_statuses over the defaults (lrreport/extract/timestamps.py ... see ORDER_STATUSES), e.g.
+-- order_statuses over the defaults (ORDER_STATUSES in lrreport/extract/values.py), e.g.
 -- Shopify's financial statuses (voided -> cancelled, partially_refunded -> refunded).
 CREATE OR REPLACE TEMP MACRO lr_order_status(x) AS
     getvariable('order_statuses')[lower(lr_text(x))];

@@ -258,3 +258,11 @@ def test_an_extractor_lands_rows_it_holds_through_the_same_rules(wh: Warehouse) 
     assert wh.query("SELECT file, line, column_name, reason FROM meta.rejects") == [
         ("shopify:bulk/42", 3, "ordered_at", "missing value")
     ]
+
+
+def test_a_status_mapped_to_no_known_status_is_refused(wh: Warehouse, tmp_path: Path) -> None:
+    (tmp_path / "lrreport.toml").write_text('[load.order_statuses]\n"Shipped" = "sent"\n', encoding="utf-8")
+    write_rows(tmp_path / "o.csv", [order_row(1)])
+    result = wh.run("load", "orders", str(tmp_path / "o.csv"))
+    assert result.exit_code == 1
+    assert "order_statuses: shipped = 'sent': map each word to one of placed, cancelled, refunded" in result.output
