@@ -8,6 +8,8 @@ few legacy ones such as EST, not PDT or CEST); status words through ``ORDER_STAT
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import duckdb
 
 from lrreport.config import Settings
@@ -70,6 +72,9 @@ def set_parse_variables(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
         "order_statuses": (list(statuses), list(statuses.values())),
         "earliest_year": load.earliest_year,
         "latest_year": load.latest_year,
+        # the same bounds as instants (UTC): from the first moment of earliest_year to the end of latest_year
+        "earliest_ts": datetime(load.earliest_year, 1, 1, tzinfo=UTC),
+        "latest_ts": datetime(load.latest_year + 1, 1, 1, tzinfo=UTC),
     }
     for name, value in values.items():
         if isinstance(value, tuple):

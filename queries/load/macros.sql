@@ -38,9 +38,10 @@ CREATE OR REPLACE TEMP MACRO lr_ts_any(t) AS
     END;
 -- A parsed time is kept only within getvariable('earliest_year') .. latest_year: the loader tests
 -- this on the parsed value (lr_<rule>_valid, lrreport/extract/declare.py), so lr_ts parses once.
+-- (compared as instants, not by year(): a calendar field of a TIMESTAMPTZ costs a zone conversion)
 CREATE OR REPLACE TEMP MACRO lr_ts_valid(v) AS
-    year(v) BETWEEN getvariable('earliest_year') AND getvariable('latest_year');
-CREATE OR REPLACE TEMP MACRO lr_ts(x) AS lr_ts_any(lr_text(x));
+    v >= getvariable('earliest_ts') AND v < getvariable('latest_ts');
+CREATE OR REPLACE TEMP MACRO lr_ts(x) AS lr_ts_any(x);
 CREATE OR REPLACE TEMP MACRO lr_ts_problem(x) AS
     CASE
         WHEN lr_text(x) IS NULL OR lr_ts_valid(lr_ts(x)) THEN NULL

@@ -265,4 +265,5 @@ def test_a_status_mapped_to_no_known_status_is_refused(wh: Warehouse, tmp_path: 
     write_rows(tmp_path / "o.csv", [order_row(1)])
     result = wh.run("load", "orders", str(tmp_path / "o.csv"))
     assert result.exit_code == 1
-    assert "order_statuses: shipped = 'sent': map each word to one of placed, cancelled, refunded" in result.output
+    want = "order_statuses: shipped = 'sent': map each word to one of placed, cancelled, refunded"
+    assert want in result.output
