@@ -149,6 +149,12 @@ class LoadSettings:
     max_rejects: int = 0  # a load with more rejected rows than this exits non-zero
     sends_columns: dict[str, str] = field(default_factory=dict)  # old name -> send-log column
     orders_columns: dict[str, str] = field(default_factory=dict)  # old name -> orders column
+    # the file's status word -> placed / cancelled / refunded, over lrreport.extract.values.ORDER_STATUSES
+    order_statuses: dict[str, str] = field(default_factory=dict)
+    source_timezone: str = "UTC"  # IANA zone of file times written without an offset
+    date_order: str = "MDY"  # how to read an ambiguous date like 03/04/2026: MDY or DMY
+    earliest_year: int = 2000  # times before this year or after latest_year are rejected
+    latest_year: int = 2100
 
 
 @dataclass(frozen=True)
@@ -322,11 +328,14 @@ def _validate(settings: Settings) -> None:
     for where, tz in (
         ("business.timezone", settings.business.timezone),
         ("extract.optout_timezone", settings.extract.optout_timezone),
+        ("load.source_timezone", settings.load.source_timezone),
     ):
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{settings.source}: {where} = {tz!r} is not an IANA time zone") from None
+    if settings.load.date_order not in ("MDY", "DMY"):
+        raise ConfigError(f"{settings.source}: load.date_order must be 'MDY' or 'DMY'")
     if settings.extract.subscribe_window not in ("day", "week"):
         raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
     if not re.fullmatch(r"20[0-9]{2}-(01|04|07|10)|unstable", settings.shopify.api_version):

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from lrreport import __version__
+from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.errors import WarehouseError
 
@@ -47,6 +48,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         4, "meta.schedule_runs records the try and the mailing",
         ("setup/migrations/004_schedule_retries_and_mail",),
     ),
+    Migration(5, "raw.orders keeps the cancellation time", ("setup/migrations/005_orders_cancelled_at",)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -97,6 +99,8 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> list[Migration]:
             _record(con, migration.version, migration.name)
         for script in CREATE_SCRIPTS:  # IF NOT EXISTS: creates a new file's tables, and any added since
             con.execute(read_sql(script))
+        for table in raw_tables().values():  # the declared raw tables (queries/raw/*.yml), likewise
+            con.execute(table.ddl())
         if version is None:
             _record(con, SCHEMA_VERSION, "created")
         elif con.execute(read_sql("setup/schema_version")).fetchone()[0] is None:

@@ -13,13 +13,14 @@ from rich.table import Table
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
+from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import WarehouseError, connect
 
-# The column that dates each raw table's rows (the range `status` shows).
+# The column that dates each raw table's rows (the range `status` shows): the declared tables'
+# own (queries/raw/*.yml), and the Listrak tables'.
 DATE_COLUMNS = {
-    "sends": "sent_at",
-    "orders": "ordered_at",
+    **{t.name: t.date_column for t in raw_tables().values() if t.date_column},
     "listrak_contacts": "subscribe_date",
     "listrak_optouts": "opt_out_date",
     "listrak_phone_lists": "create_date",
