@@ -33,6 +33,7 @@ SEQUENTIAL = "Cividis"
 TARGET_COLOUR = "#D55E00"
 DEFAULT_HEIGHT = 380
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def register_template() -> str:
@@ -233,9 +234,14 @@ def optouts_by_reason(df: pd.DataFrame, title: str = "Opt-outs by reason") -> go
 
 
 def hour_weekday_heatmap(
-    df: pd.DataFrame, value: str = "sends", title: str | None = None, timezone: str | None = None
+    df: pd.DataFrame, value: str = "sends_per_day", title: str | None = None, timezone: str | None = None
 ) -> go.Figure | None:
-    """Sends per hour of day (x) and weekday (y); ``df`` has ``sent_isodow`` (1=Mon), ``sent_hour``."""
+    """Average attempts per occurrence of each weekday (y) and hour of day (x), so a weekday that
+    occurs five times in the period does not look busier than one that occurs four times.
+
+    ``df`` has ``sent_isodow`` (1=Mon), ``sent_hour``, ``value`` (already per day) and ``days`` (how
+    often the weekday occurs in the period; shown on hover).
+    """
     if _empty(df, value):
         return None
     grid = (
@@ -243,11 +249,15 @@ def hour_weekday_heatmap(
         .reindex(index=range(1, 8), columns=range(24))
         .fillna(0)
     )
-    fig = _figure(title or "Sends by hour and weekday", height=340)
+    days = df.groupby("sent_isodow")["days"].max().reindex(range(1, 8))
+    hover_days = [
+        [f"{int(n) if n == n else 0} {name}s"] * 24 for name, n in zip(WEEKDAY_NAMES, days, strict=True)
+    ]
+    fig = _figure(title or "Attempts per day by hour and weekday (average)", height=340)
     fig.add_heatmap(
         z=grid.values, x=[f"{h:02d}" for h in range(24)], y=list(WEEKDAYS), colorscale=SEQUENTIAL,
-        colorbar=dict(title=dict(text=value), thickness=10),
-        hovertemplate="%{y} %{x}:00: %{z:,}<extra></extra>",
+        customdata=hover_days, colorbar=dict(title=dict(text="per day"), thickness=10),
+        hovertemplate="%{y} %{x}:00: %{z:,.1f} a day (average of %{customdata})<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     zone = f" ({timezone})" if timezone else ""
