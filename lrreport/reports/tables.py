@@ -19,6 +19,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import phonenumbers
 
+from lrreport.reports.labels import COLUMNS as CODE_COLUMNS
+from lrreport.reports.labels import readable
+
 BULLET = "\u2022"
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "\u20ac", "GBP": "\u00a3"}
 Kind = Literal["count", "decimal", "rate", "money", "money_cents", "seconds"]
@@ -326,6 +329,9 @@ def html_table(
     phones = set(phone_columns)
     labels = dict(labels or {})
     formatters = dict(formatters or {})
+    for column in df.columns:
+        if column in CODE_COLUMNS:  # codes read as words (the CSV keeps the codes)
+            formatters.setdefault(column, lambda v, c=column: str(readable(c, v)))
     for column, kind in (kinds or {}).items():
         formatters.setdefault(column, lambda v, k=kind: format_value(v, k, currency))
     texts = set(text_columns)
