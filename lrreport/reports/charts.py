@@ -352,25 +352,37 @@ def list_health(df: pd.DataFrame, title: str = "Subscribers per list") -> go.Fig
     return fig
 
 
-def list_changes(df: pd.DataFrame, title: str = "New subscriptions and unsubscribes") -> go.Figure | None:
-    """Daily new subscriptions (up) and unsubscribes (down) with the net change as a line.
+def list_changes(df: pd.DataFrame, grain: str = "day", title: str | None = None) -> go.Figure | None:
+    """New subscriptions (up) and unsubscribes (down) per day or per week, with the net change as a line.
 
-    ``df`` has ``day``, ``new_subscriptions``, ``unsubscribes`` (summed over the lists to show).
+    ``df`` has ``day`` (the week's Monday when ``grain`` is ``week``), ``new_subscriptions`` and
+    ``unsubscribes``, summed over the lists to show. Weekly bars span their week and say so.
     """
     if _empty(df, "new_subscriptions", "unsubscribes"):
         return None
+    weekly = grain == "week"
     df = df.groupby("day", as_index=False)[["new_subscriptions", "unsubscribes"]].sum()
+    when = "week of %{x|%d %b}" if weekly else "%{x|%a %d %b}"
+    per = "per week" if weekly else "per day"
+    title = title or f"New subscriptions and unsubscribes {per}" + (" (from Monday)" if weekly else "")
     fig = _figure(title, barmode="relative")
+    # a weekly bar starts on its Monday and spans six days of the seven (a gap between weeks)
+    bar = dict(xperiod=7 * 86_400_000, xperiodalignment="start", width=6 * 86_400_000) if weekly else {}
     fig.add_bar(x=df["day"], y=df["new_subscriptions"], name="new subscriptions", marker_color=_colour(2),
-                hovertemplate="%{x|%d %b}: +%{y:,}<extra></extra>")
+                hovertemplate=when + ": +%{y:,}<extra></extra>", **bar)
     fig.add_bar(x=df["day"], y=-df["unsubscribes"], name="unsubscribes", marker_color=_colour(5),
-                marker_pattern_shape="/", hovertemplate="%{x|%d %b}: %{y:,}<extra></extra>")
+                marker_pattern_shape="/", hovertemplate=when + ": -%{y:,}<extra></extra>", **bar)
     fig.add_scatter(x=df["day"], y=df["new_subscriptions"] - df["unsubscribes"], name="net change",
-                    mode="lines+markers", line=dict(color=_colour(7), width=2))
+                    mode="lines+markers", line=dict(color=_colour(7), width=2),
+                    hovertemplate=when + ": %{y:+,}<extra>net change</extra>",
+                    **({"xperiod": bar["xperiod"], "xperiodalignment": "middle"} if weekly else {}))
     top = float(max(df["new_subscriptions"].max(), df["unsubscribes"].max()))
-    _count_axis(fig, "y", top, "contacts")
+    _count_axis(fig, "y", top, f"contacts {per}")
     fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(tickformat="%d %b")
+    if weekly:  # ticks on the weeks' Mondays, where the bars start
+        step = -(-len(df) // 6)
+        fig.update_xaxes(tick0=df["day"].min(), dtick=step * 7 * 86_400_000)
     return fig
 
 

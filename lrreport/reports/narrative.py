@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from lrreport.reports.labels import readable
 from lrreport.reports.tables import HtmlFragment, _missing, esc, format_value, fragment
 
 _HEADER_STYLE = """<style>
@@ -222,10 +223,10 @@ def optout_summary(df: pd.DataFrame) -> str:
         return "No opt-outs in this period."
     by_reason = df.groupby("reason")["optouts"].sum().sort_values()
     total = int(by_reason.sum())
-    lead = by_reason.index[-1]
+    lead = readable("reason", by_reason.index[-1])
     return (
         f"{total:,} opt-out{'s' if total != 1 else ''} in the period; the most common reason is "
-        f"{lead} ({by_reason.iloc[-1] / total:.0%})."
+        f"\u201c{lead}\u201d ({by_reason.iloc[-1] / total:.0%})."
     )
 
 

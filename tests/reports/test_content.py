@@ -89,7 +89,8 @@ def test_a_character_only_some_names_have_is_said_to_be_in_some_sends() -> None:
 def test_audit_table_lists_templates_with_cause_and_cut() -> None:
     import pandas as pd
 
-    real = [WORDING.format(n).replace("#LR#", "#LR1000123").replace("{link}", "https://x.example/" + "p" * 150)
+    link = "https://x.example/" + "p" * 150
+    real = [WORDING.format(n).replace("#LR#", "#LR1000123").replace("{link}", link)
             for n in ("Mary", "Robert")]
     rows = pd.DataFrame(
         [("Order Confirmation", WORDING.format(n), "GSM-7", s, 1, 1, r)
