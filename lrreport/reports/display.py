@@ -30,8 +30,6 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "responsive": True,
     "displaylogo": False,
     "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "showLink": False,
     "plotlyServerURL": "",
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
