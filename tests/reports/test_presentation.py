@@ -152,9 +152,10 @@ def test_content_audit_masks_names_and_blames_the_real_text(seen, con) -> None: 
     assert len(rows) <= 5, [r["template"] for r in rows]
     long_row = next(r for r in rows if "thank you for shopping with us" in r["template"])
     longest = con.execute(
-        "SELECT max(f.segment_units), max(f.characters) FROM marts.fct_sends AS f "
-        "JOIN staging.stg_sends AS t USING (send_id) WHERE f.accepted AND f.message_type = 'Order Confirmation' "
-        "AND f.sent_date BETWEEN ? AND ? AND t.message_content LIKE '%thank you for shopping with us%'",
+        "SELECT max(f.segment_units), arg_max(f.characters, f.segment_units) FROM marts.fct_sends AS f "
+        "JOIN staging.stg_sends AS t USING (send_id) WHERE f.accepted "
+        "AND f.message_type = 'Order Confirmation' AND f.sent_date BETWEEN ? AND ? "
+        "AND t.message_content LIKE '%thank you for shopping with us%'",
         [START, END],
     ).fetchone()
     units, characters = longest
@@ -246,7 +247,8 @@ def test_counts_sit_on_whole_number_ticks(seen) -> None:  # noqa: ANN001
                 assert not re.fullmatch(r"[\d.]+[m\u00b5]", tick), (name, width, figure["title"], tick)
     for key in ("message", "small_counts"):
         errors = _figure(seen[(key, 390)], "Failed attempts per day")
-        assert errors["yticks"] and all(re.fullmatch(r"[\d,]+", t) for t in errors["yticks"]), errors["yticks"]
+        ticks = errors["yticks"]
+        assert ticks and all(re.fullmatch(r"[\d,]+", t) for t in ticks), ticks
 
 
 def test_reasons_and_rules_read_as_words(seen) -> None:  # noqa: ANN001
