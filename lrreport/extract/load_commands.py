@@ -152,8 +152,8 @@ def load_sends(
     + """
 Required columns: order_id, ordered_at, order_total; optional: phone_number, email, currency,
 status, refunded_total, landing_url, utm_source, utm_medium, utm_campaign, utm_content, shipped_at,
-delivered_at. The newest version of an order wins (later file, later row, later load); UTM values not
-given as columns are read from landing_url.""",
+delivered_at, order_name, visited_at. The newest version of an order wins (later file, later row,
+later load); UTM values not given as columns are read from landing_url.""",
 )
 @_load_options
 def load_orders(

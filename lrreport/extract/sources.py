@@ -76,6 +76,8 @@ ORDERS = FileSource(
         "utm_content",
         "shipped_at",
         "delivered_at",
+        "order_name",
+        "visited_at",
     ),
     required=("order_id", "ordered_at", "order_total"),
     typed_sql="load/orders_typed",

@@ -72,3 +72,4 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             raise
     for name in SETUP_SCRIPTS:
         con.execute(read_sql(name))
+    con.execute(read_sql("setup/upgrade_orders_visits"))

@@ -18,4 +18,6 @@ WHERE EXISTS (
       AND o.utm_content IS NOT DISTINCT FROM n.utm_content
       AND o.shipped_at IS NOT DISTINCT FROM n.shipped_at
       AND o.delivered_at IS NOT DISTINCT FROM n.delivered_at
+      AND o.order_name IS NOT DISTINCT FROM n.order_name
+      AND o.visited_at IS NOT DISTINCT FROM n.visited_at
 );

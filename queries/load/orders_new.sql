@@ -3,6 +3,7 @@
 CREATE OR REPLACE TEMP TABLE _new_orders AS
 SELECT order_id, ordered_at, order_total, phone_number, email, currency, status, refunded_total,
        landing_url, utm_source, utm_medium, utm_campaign, utm_content, shipped_at, delivered_at,
+       order_name, visited_at,
        _file_idx, _row
 FROM _typed
 WHERE _ok

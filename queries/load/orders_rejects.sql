@@ -39,5 +39,8 @@ FROM (
     UNION ALL
     SELECT _file_idx, _row, 'delivered_at', delivered_at, lr_ts_problem(delivered_at)
     FROM _bad
+    UNION ALL
+    SELECT _file_idx, _row, 'visited_at', visited_at, lr_ts_problem(visited_at)
+    FROM _bad
 ) AS problems
 WHERE reason IS NOT NULL;

@@ -14,6 +14,7 @@ SELECT *,
        AND (currency IS NULL OR regexp_full_match(currency, '[A-Z]{3}'))
        AND (shipped_at IS NOT NULL OR _shipped_blank)
        AND (delivered_at IS NOT NULL OR _delivered_blank)
+       AND (visited_at IS NOT NULL OR _visited_blank)
        AND (phone_number IS NOT NULL OR _phone_pending OR lr_blank(phone_raw)) AS _ok
 FROM (
     SELECT s._file_idx,
@@ -37,6 +38,9 @@ FROM (
            lr_ts(s.shipped_at) AS shipped_at,
            lr_blank(s.shipped_at) AS _shipped_blank,
            lr_ts(s.delivered_at) AS delivered_at,
-           lr_blank(s.delivered_at) AS _delivered_blank
+           lr_blank(s.delivered_at) AS _delivered_blank,
+           lr_text(s.order_name) AS order_name,
+           lr_ts(s.visited_at) AS visited_at,
+           lr_blank(s.visited_at) AS _visited_blank
     FROM _stage AS s
 ) AS parsed;

@@ -50,7 +50,9 @@ CREATE TABLE IF NOT EXISTS raw.orders (
     delivered_at   TIMESTAMPTZ,
     _load_id       VARCHAR NOT NULL,
     _loaded_at     TIMESTAMPTZ NOT NULL,
-    _source_file   VARCHAR NOT NULL
+    _source_file   VARCHAR NOT NULL,
+    order_name     VARCHAR,                      -- the name the shop shows (Shopify "#1001")
+    visited_at     TIMESTAMPTZ                   -- when the visit the UTM values came from began
 );
 
 -- Listrak dimensions, refreshed as snapshots. Key: short_code_id.

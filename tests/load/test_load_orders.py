@@ -141,3 +141,35 @@ def test_jsonl_keys_first_seen_beyond_duckdbs_sample_are_read(wh: Warehouse, tmp
         ("+12155550199", "late")
     ]
     assert wh.scalar("SELECT count(*) FROM raw.orders") == n
+
+
+def test_order_name_and_visit_time_are_kept_and_older_warehouses_gain_them(
+    wh: Warehouse, tmp_path: Path
+) -> None:
+    import duckdb
+
+    # a warehouse from before the two columns: raw.orders without them
+    write_rows(tmp_path / "first.csv", [order_row(9)])
+    assert wh.run("load", "orders", str(tmp_path / "first.csv")).exit_code == 0
+    con = duckdb.connect(str(wh.path))
+    con.execute("ALTER TABLE raw.orders DROP COLUMN order_name")
+    con.execute("ALTER TABLE raw.orders DROP COLUMN visited_at")
+    con.close()
+
+    write_rows(
+        tmp_path / "shop.csv",
+        [
+            order_row(1, order_name="#1001", visited_at="2024-05-01 08:55:00-04:00"),
+            order_row(2, order_name="#1002", visited_at=None),
+            order_row(3, order_name=None, visited_at="not a time"),
+        ],
+    )
+    result = wh.run("load", "orders", str(tmp_path / "shop.csv"), "--max-rejects", "1")
+    assert result.exit_code == 0, result.output
+    # 08:55 at -04:00 is 12:55 UTC; the blank visit stays null; the unreadable one is a reject
+    assert wh.query("SELECT order_id, order_name, visited_at FROM raw.orders ORDER BY order_id") == [
+        ("LR1000001", "#1001", datetime(2024, 5, 1, 12, 55, tzinfo=UTC)),
+        ("LR1000002", "#1002", None),
+        ("LR1000009", None, None),
+    ]
+    assert wh.query("SELECT column_name FROM meta.rejects") == [("visited_at",)]

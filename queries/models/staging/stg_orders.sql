@@ -18,5 +18,7 @@ SELECT
     utm_content,
     shipped_at,
     delivered_at,
+    order_name,
+    visited_at,
     _load_id
 FROM {{ source('raw', 'orders') }}
