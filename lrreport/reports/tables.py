@@ -225,7 +225,7 @@ table.lr-table caption{text-align:left;font-weight:600;padding:.25rem 0}
 table.lr-table th,table.lr-table td{border-bottom:1px solid #e1e4e8;padding:.3rem .5rem;text-align:left;
 vertical-align:top}
 table.lr-table td.lr-num,table.lr-table th.lr-num{text-align:right;font-variant-numeric:tabular-nums}
-table.lr-table td.lr-text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:32rem}
+table.lr-table td.lr-text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:32rem;min-width:13rem}
 p.lr-download{margin:-.6rem 0 1rem;font-size:.8rem}
 p.lr-note{padding:.6rem .8rem;border-left:4px solid #56B4E9;background:#f3f8fc;color:#1b1f24}
 </style>"""
@@ -308,7 +308,7 @@ def html_table(
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
     kinds: Mapping[str, Kind] | None = None,
     currency: str = "USD",
-    text_columns: Iterable[str] = ("message_content", "template", "example"),
+    text_columns: Iterable[str] = ("message_content", "template", "example", "cause"),
     caption: str | None = None,
     max_rows: int = 50,
     timezone: str | None = None,
