@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -32,15 +33,19 @@ def test_names_merge_into_one_template_and_other_wordings_stay_apart() -> None:
     ]
 
 
-@given(st.lists(st.from_regex(r"[A-Z][a-z]{1,9}( [A-Z][a-z]{1,9})?", fullmatch=True), min_size=2, max_size=30,
-                unique=True))
+_WORD = st.builds(lambda head, tail: head.upper() + tail, st.sampled_from(string.ascii_lowercase),
+                  st.text(string.ascii_lowercase, min_size=1, max_size=9))
+_NAME = st.one_of(_WORD, st.builds(lambda a, b: f"{a} {b}", _WORD, _WORD))  # "Mary" or "Mary Ann"
+
+
+@given(st.lists(_NAME, min_size=2, max_size=30, unique=True))
 def test_any_first_names_give_one_template_that_matches_every_text(names: list[str]) -> None:
     texts = [WORDING.format(n) for n in names]
     (template,) = merge_templates([_row(t, i + 1) for i, t in enumerate(texts)])
     assert template.sends == sum(range(1, len(names) + 1))
     pattern = "".join(".+?" if part == VARIES else re.escape(part) for part in template.tokens)
     assert all(re.fullmatch(pattern, t) for t in texts)
-    assert not any(n in template.text for n in names if len(n) > 3), template.text
+    assert not any(n in template.text for n in names if len(n) > 3 and n not in WORDING), template.text
 
 
 def test_cause_of_a_long_gsm_text_is_its_length_not_braces() -> None:
