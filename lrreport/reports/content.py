@@ -21,6 +21,7 @@ from lrreport import sms
 
 VARIES = "{…}"  # a part of the text that differs between the sends of one template
 SIMILARITY = 0.8  # token-sequence similarity at which two texts are the same wording
+VARIES_AT_MOST = 40  # characters a masked part may stand for when a text is matched to a template
 _TOKEN = re.compile(r"\{link\}|[^\W_]+|\s+|[^\w\s]|_")
 
 
@@ -41,6 +42,13 @@ def _merge(template: list[str], other: list[str]) -> list[str]:
     return out
 
 
+def _pattern(template: list[str]) -> re.Pattern[str]:
+    """A regular expression the texts of ``template`` match: each ``VARIES`` stands for a short run of
+    text (a name, a store, a date; up to ``VARIES_AT_MOST`` characters, which also bounds the search)."""
+    part = f"(?s:.{{1,{VARIES_AT_MOST}}}?)"
+    return re.compile("".join(part if t == VARIES else re.escape(t) for t in template))
+
+
 def _similarity(a: list[str], b: list[str]) -> float:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < SIMILARITY or matcher.quick_ratio() < SIMILARITY:
@@ -59,10 +67,18 @@ class Template:
     min_segments: int = 0
     max_segments: int = 0
     contents: list[str] = field(default_factory=list)  # the longest real send of each merged text
+    pattern: re.Pattern[str] | None = None  # what the texts it already covers look like
 
     @property
     def text(self) -> str:
         return "".join(self.tokens)
+
+    def fits(self, masked: str) -> bool:
+        """True when ``masked`` is this template with some text for each ``VARIES`` (a name, a
+        store): the common case, settled by one regular-expression match instead of an alignment."""
+        if self.pattern is None:
+            self.pattern = _pattern(self.tokens)
+        return self.pattern.fullmatch(masked) is not None
 
 
 def merge_templates(rows: Iterable[tuple[str, str, str, int, int, int, str]]) -> list[Template]:
@@ -73,15 +89,17 @@ def merge_templates(rows: Iterable[tuple[str, str, str, int, int, int, str]]) ->
     templates: list[Template] = []
     open_by_key: dict[tuple[str, str], list[Template]] = {}
     for name, masked, encoding, sends, low, high, longest in ordered:
-        toks = tokens(masked)
         candidates = open_by_key.setdefault((name, encoding), [])
-        target = next((t for t in candidates if _similarity(t.tokens, toks) >= SIMILARITY), None)
+        target = next((t for t in candidates if t.fits(masked)), None)
         if target is None:
-            target = Template(name, encoding, toks, min_segments=low, max_segments=high)
-            candidates.append(target)
-            templates.append(target)
-        elif target.tokens != toks:
-            target.tokens = _merge(target.tokens, toks)
+            toks = tokens(masked)
+            target = next((t for t in candidates if _similarity(t.tokens, toks) >= SIMILARITY), None)
+            if target is None:
+                target = Template(name, encoding, toks, min_segments=low, max_segments=high)
+                candidates.append(target)
+                templates.append(target)
+            else:
+                target.tokens, target.pattern = _merge(target.tokens, toks), None
         target.sends += int(sends)
         target.min_segments = min(target.min_segments, int(low))
         target.max_segments = max(target.max_segments, int(high))
