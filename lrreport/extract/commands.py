@@ -4,11 +4,12 @@ import click
 
 from lrreport.extract.listrak_command import extract_listrak_command
 from lrreport.extract.load_commands import load_orders, load_sends
+from lrreport.extract.shopify_command import extract_shopify_command
 
 
 @click.group()
 def extract() -> None:
-    """Pull data from Listrak's SMS API into the warehouse."""
+    """Pull data from Listrak's SMS API and the shop's Shopify orders into the warehouse."""
 
 
 @click.group()
@@ -19,3 +20,4 @@ def load() -> None:
 load.add_command(load_sends)
 load.add_command(load_orders)
 extract.add_command(extract_listrak_command)
+extract.add_command(extract_shopify_command)
