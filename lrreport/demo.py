@@ -125,9 +125,17 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
     started = time.perf_counter()
     stages = 6
     numbers = itertools.count(1)
+    running: list[float] = []  # start of the step under way
+
+    def finish_step() -> None:
+        """End the step under way: its line gets how long that step took (not the time so far)."""
+        if running:
+            click.echo(f"  {time.perf_counter() - running.pop():.1f}s")
 
     def step(message: str) -> None:
-        click.echo(f"[{next(numbers)}/{stages}] {message}  ({time.perf_counter() - started:.1f}s)")
+        finish_step()
+        click.echo(f"[{next(numbers)}/{stages}] {message} ...", nl=False)
+        running.append(time.perf_counter())
 
     workdir.mkdir(parents=True, exist_ok=True)
     base = settings_from(ctx)
@@ -141,6 +149,7 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
     try:
         warehouse = build_demo_warehouse(settings, workdir, spec, step)
     except DemoError as exc:
+        finish_step()
         raise click.ClickException(str(exc)) from None
     end = warehouse.end_date
     start = end - timedelta(days=min(29, days - 1))  # the last 30 days, or all the history there is
@@ -149,7 +158,9 @@ def demo(ctx: click.Context, workdir: Path, seed: int, days: int) -> None:
         params = {"start_date": start.isoformat(), "end_date": end.isoformat()}
         result = run_report(settings, "overview", params)
     except ReportFailed as exc:
+        finish_step()
         raise click.ClickException(f"the overview report failed: {exc}") from None
+    finish_step()
     click.echo(f"done in {time.perf_counter() - started:.1f}s")
     click.echo(f"warehouse: {settings.database_path}")
     click.echo(f"report:    {result.html}")

@@ -60,7 +60,9 @@ class ReportContext:
 
     def query(self, name: str, **extra: Any) -> pd.DataFrame:
         """Run ``queries/reports/<name>.sql`` for this period and sender code."""
-        return data.query(self.con, f"reports/{name}", **self.params(**extra))
+        frame = data.query(self.con, f"reports/{name}", **self.params(**extra))
+        frame.attrs["query"] = name  # names the table's CSV download
+        return frame
 
     def kpis(self, previous: bool = False) -> dict[str, Any]:
         """The ``total`` row of ``lrreport metrics`` for this period (or the previous one)."""
@@ -106,6 +108,7 @@ class ReportContext:
         """An escaped HTML table with this report's phone masking and time zone."""
         kwargs.setdefault("mask_phone_numbers", self.mask_phone_numbers)
         kwargs.setdefault("timezone", self.timezone)
+        kwargs.setdefault("download_name", f"{df.attrs.get('query', 'table')} {self.start} {self.end}")
         return html_table(df, **kwargs)
 
 

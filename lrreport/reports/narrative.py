@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from lrreport.reports.labels import readable
 from lrreport.reports.tables import HtmlFragment, _missing, esc, format_value, fragment
 
 _HEADER_STYLE = """<style>
@@ -248,10 +249,10 @@ def optout_summary(df: pd.DataFrame) -> str:
         return "No opt-outs in this period."
     by_reason = df.groupby("reason")["optouts"].sum().sort_values()
     total = int(by_reason.sum())
-    lead = by_reason.index[-1]
+    lead = readable("reason", by_reason.index[-1])
     return (
         f"{total:,} opt-out{'s' if total != 1 else ''} in the period; the most common reason is "
-        f"{lead} ({by_reason.iloc[-1] / total:.0%})."
+        f"\u201c{lead}\u201d ({by_reason.iloc[-1] / total:.0%})."
     )
 
 
@@ -275,32 +276,6 @@ def no_data_note(start: dt.date, end: dt.date, data_as_of: Any, timezone: str) -
         f"The latest data in the warehouse is from {latest}."
     )
     return f"No data in this period ({describe_period(start, end)}). {reach}"
-
-
-# ---------------------------------------------------------------------------------------------- content
-
-
-def segment_causes(template: str, encoding: str, max_characters: int | None = None) -> str:
-    """Why a template costs more than one plain segment: the non-GSM characters that make it UCS-2,
-    the GSM extension characters that count double, and its length against the one-segment limit."""
-    from lrreport.sms import GSM7_BASIC, GSM7_EXTENSION
-
-    text = template or ""
-    outside = sorted({ch for ch in text if ch not in GSM7_BASIC and ch not in GSM7_EXTENSION})
-    doubled = sorted({ch for ch in text if ch in GSM7_EXTENSION})
-    parts = []
-    if outside:
-        shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in outside[:8])
-        parts.append(f"UCS-2 because of {shown}" + (" ..." if len(outside) > 8 else ""))
-    elif encoding == "UCS-2":
-        parts.append("UCS-2 (the characters differ between sends)")
-    if doubled and not outside:
-        parts.append("extension characters counted twice: " + " ".join(doubled))
-    if max_characters:
-        limit = 70 if encoding == "UCS-2" else 160
-        if max_characters > limit:
-            parts.append(f"up to {max_characters:,} characters (one segment holds {limit})")
-    return "; ".join(parts) or "\u2014"
 
 
 # ---------------------------------------------------------------------------------------------- definitions
