@@ -115,7 +115,6 @@ def jsonl_to_orders_parquet(jsonl: Path, parquet: Path) -> int:
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        con.execute(read_sql("extract/shopify_status"))
         con.execute("SET VARIABLE shopify_jsonl = ?", [str(jsonl)])
         con.sql(read_sql("extract/shopify_orders")).write_parquet(str(parquet), compression="zstd")
         return con.execute("SELECT count(*) FROM read_parquet(?)", [str(parquet)]).fetchone()[0]  # type: ignore[index]

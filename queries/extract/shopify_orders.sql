@@ -1,18 +1,20 @@
 -- Shopify bulk JSONL (one order object a line, as the bulk query in lrreport/extract/shopify.py
 -- selects it) into the orders loader's columns, all text, in the file's order; written to Parquet
--- for lrreport.extract.loading to validate and land. order_id is the order's name without its
--- '#', as messages quote it ("order #LR1000123"); the status is lr_shopify_status's.
+-- for lrreport.extract.loading to validate and land. order_id is the order's name, whose '#' the
+-- loader drops (messages quote "order #1001"); the status is Shopify's financial status, which the
+-- loader's [load] order_statuses maps, and a cancellation time makes the order cancelled there.
 -- (Shopify's field names are camelCase, hence no CP02 here.)
 -- noqa: disable=CP02
 SELECT
-    regexp_replace(o.name, '^#', '') AS order_id,
+    o.name AS order_id,  -- the loader's order_ref rule drops the '#'
     o.name AS order_name,
     coalesce(o.processedAt, o.createdAt) AS ordered_at,
     o.totalPriceSet.shopMoney.amount AS order_total,
     coalesce(o.phone, o.customer.phone, o.shippingAddress.phone) AS phone_number,
     coalesce(o.email, o.customer.email) AS email,
     coalesce(o.totalPriceSet.shopMoney.currencyCode, o.currencyCode) AS currency,
-    lr_shopify_status(o.displayFinancialStatus, o.cancelledAt) AS status,
+    lower(o.displayFinancialStatus) AS status,
+    o.cancelledAt AS cancelled_at,
     o.totalRefundedSet.shopMoney.amount AS refunded_total,
     o.customerJourneySummary.lastVisit.landingPage AS landing_url,
     o.customerJourneySummary.lastVisit.utmParameters.source AS utm_source,

@@ -53,4 +53,3 @@ CREATE TABLE IF NOT EXISTS meta.schedule_runs (
     emailed_at   TIMESTAMPTZ,
     email_error  VARCHAR                 -- the last mailing failure
 );
-
