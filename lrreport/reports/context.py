@@ -80,19 +80,29 @@ class ReportContext:
 
     def unknown_message_note(self, message_type: str | None, message_name: str | None) -> HtmlFragment | None:
         """A note naming the known types / shells when the asked-for one is not in the warehouse."""
-        known = self.query("message_types")
-        for column, wanted, what in (("message_type", message_type, "message type"),
-                                     ("message_name", message_name, "message shell")):
-            names = sorted(set(known[column].dropna()))
-            if wanted is not None and wanted not in names:
-                return note(f"No {what} {wanted!r} in this warehouse; known: {', '.join(names) or 'none'}.")
-        return None
+        problem = unknown_message(self.query("message_types"), message_type, message_name)
+        return None if problem is None else note(f"{problem}.")
 
     def table(self, df: pd.DataFrame, **kwargs: Any) -> HtmlFragment:
         """An escaped HTML table with this report's phone masking and time zone."""
         kwargs.setdefault("mask_phone_numbers", self.mask_phone_numbers)
         kwargs.setdefault("timezone", self.timezone)
         return html_table(df, **kwargs)
+
+
+# The parameters that name a message, and the column of reports/message_types.sql that lists their values.
+MESSAGE_PARAMETERS = {"message_type": "message type", "message_name": "message shell"}
+
+
+def unknown_message(known: pd.DataFrame, message_type: str | None, message_name: str | None) -> str | None:
+    """``No message type 'X' in this warehouse; known: A, B`` when a named type or shell is not in
+    ``known`` (the message_types query), else None. The runner refuses such a run; a notebook notes it."""
+    for column, wanted in (("message_type", message_type), ("message_name", message_name)):
+        names = sorted(set(known[column].dropna()))
+        if wanted is not None and wanted not in names:
+            what = MESSAGE_PARAMETERS[column]
+            return f"No {what} {wanted!r} in this warehouse; known: {', '.join(names) or 'none'}"
+    return None
 
 
 def open_report(
