@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -18,6 +19,7 @@ import pandas as pd
 from lrreport.config import Settings
 from lrreport.reports import data, narrative
 from lrreport.reports.tables import HtmlFragment, html_table, note
+from lrreport.warehouse.freshness import Freshness, read_freshness, stale_sources
 
 
 @dataclass
@@ -31,8 +33,9 @@ class ReportContext:
     timezone: str
     sender_code_id: int | None
     mask_phone_numbers: bool
-    data_as_of: pd.Timestamp | None
+    freshness: list[Freshness] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def previous(self) -> tuple[dt.date, dt.date]:
@@ -52,6 +55,20 @@ class ReportContext:
         """True when the period holds no send, order or opt-out at all."""
         return not any(self.counts.values())
 
+    @property
+    def period_end(self) -> dt.datetime:
+        """The instant the period's data should reach: midnight after its last day (business time
+        zone), or now when that is still to come."""
+        zone = ZoneInfo(self.settings.business.timezone)
+        midnight = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), zone)
+        return min(midnight, self.generated_at)
+
+    @property
+    def stale(self) -> list[Freshness]:
+        """The sources whose data ends before the period does, by more than [reports] stale_after_minutes."""
+        allowed = dt.timedelta(minutes=self.settings.reports.stale_after_minutes)
+        return stale_sources(self.freshness, self.period_end, allowed)
+
     def params(self, **extra: Any) -> dict[str, Any]:
         """The parameters every report query may use, plus ``extra``."""
         return {"start": self.start, "end": self.end, "sender_code_id": self.sender_code_id, **extra}
@@ -66,17 +83,20 @@ class ReportContext:
         return data.kpi_totals(self.con, self.settings, start, end, self.sender_code_id)
 
     def header(self, title: str, **extra: Any) -> HtmlFragment:
-        """Title, parameters in words, data as of and generation time (``extra``: more parameters)."""
+        """Title, a warning naming the sources that end before the period does, parameters in words,
+        each source's freshness and the generation time (``extra``: more parameters)."""
         return narrative.header(
-            title, self.start, self.end, timezone=self.timezone, data_as_of=self.data_as_of,
-            sender_code_id=self.sender_code_id, extra=extra, mask_phone_numbers=self.mask_phone_numbers,
+            title, self.start, self.end, timezone=self.timezone, freshness=self.freshness,
+            warning=narrative.stale_warning(self.stale, self.period_end, self.timezone),
+            sender_code_id=self.sender_code_id, generated_at=self.generated_at, extra=extra,
+            mask_phone_numbers=self.mask_phone_numbers,
         )
 
     def empty_note(self) -> HtmlFragment | None:
         """A "no data in this period" note when the period is empty, else None."""
         if not self.is_empty:
             return None
-        return note(narrative.no_data_note(self.start, self.end, self.data_as_of, self.timezone))
+        return note(narrative.no_data_note(self.start, self.end, self.freshness, self.timezone))
 
     def unknown_message_note(self, message_type: str | None, message_name: str | None) -> HtmlFragment | None:
         """A note naming the known types / shells when the asked-for one is not in the warehouse."""
@@ -131,7 +151,7 @@ def open_report(
     sc = None if sender_code_id in (None, "") else int(sender_code_id)
     ctx = ReportContext(
         settings=settings, con=con, start=start, end=end, timezone=tz, sender_code_id=sc,
-        mask_phone_numbers=bool(mask_phone_numbers), data_as_of=data.data_as_of(con),
+        mask_phone_numbers=bool(mask_phone_numbers), freshness=read_freshness(con),
     )
     counts = ctx.query("period_counts").iloc[0].to_dict()
     ctx.counts = {k: int(v or 0) for k, v in counts.items()}

@@ -233,13 +233,18 @@ def test_fct_order_messages_and_missing(golden_con) -> None:  # noqa: ANN001
         ("LR1010", OC, "ordered_at", ts("2024-02-26 16:00:00"), day("2024-02-26"), True, "placed", None, None,
          None, None, False),
     ]
-    # Orders with a phone that missed a message (LR1005 has no phone, so it is not "missed").
+    # Due: the order got the message, or its trigger came at or before the send log's last send
+    # (S41, 2024-01-25 12:00:10Z). LR1008's confirmation was due at 12:00:00, ten seconds before the
+    # log ends; LR1009 and LR1010 come a month after it: not due, neither covered nor missed.
+    assert rows(golden_con, "SELECT order_id FROM marts.fct_order_messages WHERE NOT is_due ORDER BY 1") == [
+        ("LR1009",),
+        ("LR1010",),
+    ]
+    # Orders with a phone that missed a due message (LR1005 has no phone, so it is not "missed").
     assert rows(golden_con, "SELECT order_id, message_type FROM marts.missing_order_messages ORDER BY ALL") == [
         ("LR1003", SC),
         ("LR1006", OC),
         ("LR1008", OC),
-        ("LR1009", OC),
-        ("LR1010", OC),
     ]
 
 
@@ -259,7 +264,7 @@ def test_agg_timeliness_daily(golden_con) -> None:  # noqa: ANN001
         (day("2024-01-22"), OC, 1, 1, 0, 0.0, 0, None, None, None),
         (day("2024-01-23"), OC, 1, 1, 1, 1.0, 1, 120.0, 120.0, 120.0),
         (day("2024-01-25"), OC, 1, 1, 0, 0.0, 0, None, None, None),
-        (day("2024-02-26"), OC, 2, 2, 0, 0.0, 0, None, None, None),
+        # Feb 26: LR1009 and LR1010 were not due (after the send log ends): no row.
     ]
 
 
