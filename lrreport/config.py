@@ -9,6 +9,7 @@ Precedence, highest first: command-line options, environment variables (``LISTRA
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -20,6 +21,9 @@ from lrreport._exceptions import LrreportError
 DEFAULT_TOKEN_URL = "https://auth.listrak.com/OAuth2/Token"
 DEFAULT_API_BASE_URL = "https://api.listrak.com/sms/v1"
 DEFAULT_CONFIG_NAME = "lrreport.toml"
+SMTP_PASSWORD_ENV = "LRREPORT_SMTP_PASSWORD"
+COMPARE_CHOICES = ("previous", "year")  # what a report's numbers are compared with
+_ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
 
 # The nine message shells of Listrak's transactional SMS guide, which double as message types.
 DEFAULT_MESSAGE_TYPES = (
@@ -160,6 +164,34 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """Where scheduled reports are mailed from; the password comes from LRREPORT_SMTP_PASSWORD only."""
+
+    host: str = ""  # empty: no mail server (a schedule with email_to is then refused)
+    port: int = 587
+    starttls: bool = True  # upgrade the connection with STARTTLS before logging in
+    user: str = ""  # empty: no login
+    sender: str = ""  # the From address; empty: user, else lrreport@<this host>
+    ca_file: str = ""  # a CA bundle to trust besides the system's (a private or self-signed server)
+    timeout_s: float = 30.0
+    attempts_per_run: int = 3  # tries within one `schedule run` when the server fails or drops us
+    retry_delay_s: float = 10.0  # wait before the second try, doubled for each one after
+    max_attempts: int = 9  # tries over all runs; later `schedule run`s retry until then
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """The thresholds of the report flags and `lrreport metrics --alerts`."""
+
+    compare: str = "previous"  # "previous": the period of equal length before; "year": a year before
+    optout_rate_max: float = 0.02  # per message type, at or over: Klaviyo's "critical" unsubscribe level
+    acceptance_drop_points: float = 2.0  # acceptance falling by more points than this vs the comparison
+    # message type -> p90 timeliness target in seconds; types not listed: reports.latency_target_s
+    latency_targets_s: dict[str, float] = field(default_factory=dict)
+    min_accepted: int = 50  # message types with fewer accepted sends in the period are not flagged
+
+
+@dataclass(frozen=True)
 class ScheduleSettings:
     name: str
     notebook: str
@@ -167,6 +199,8 @@ class ScheduleSettings:
     params: dict[str, Any] = field(default_factory=dict)
     output_dir: str = ""
     keep: int = 30  # how many reports of this schedule to keep
+    max_attempts: int = 3  # runs of one slot: a failed slot is retried by the next `schedule run`
+    email_to: tuple[str, ...] = ()  # mail each published report to these addresses ([smtp])
 
 
 @dataclass(frozen=True)
@@ -180,6 +214,8 @@ class Settings:
     messages: MessageSettings = field(default_factory=MessageSettings)
     sender: SenderSettings = field(default_factory=SenderSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
     schedules: tuple[ScheduleSettings, ...] = ()
     source: str = "built-in defaults"  # where the file settings came from, for messages
 
@@ -206,6 +242,12 @@ def credentials_from_env(env: dict[str, str] | None = None) -> Credentials:
     return Credentials(env["LISTRAK_CLIENT_ID"], Secret(env["LISTRAK_CLIENT_SECRET"]))
 
 
+def smtp_password_from_env(env: dict[str, str] | None = None) -> Secret | None:
+    """The SMTP password from ``LRREPORT_SMTP_PASSWORD`` (None when unset), wrapped so it never prints."""
+    value = (os.environ if env is None else env).get(SMTP_PASSWORD_ENV)
+    return Secret(value) if value else None
+
+
 def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
     """Make dataclass ``cls`` from a TOML table, rejecting unknown keys and wrong types."""
     known = {f.name: f for f in fields(cls)}
@@ -213,9 +255,9 @@ def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
     if unknown:
         raise ConfigError(f"{where}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
     values: dict[str, Any] = {}
-    defaults = cls() if cls is not ScheduleSettings else None
+    defaults = cls(name="", notebook="", cron="") if cls is ScheduleSettings else cls()
     for name, value in raw.items():
-        default = getattr(defaults, name, None) if defaults is not None else None
+        default = getattr(defaults, name)
         if isinstance(default, tuple):
             if not isinstance(value, list):
                 raise ConfigError(f"{where}.{name}: expected a list, got {value!r}")
@@ -250,6 +292,20 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
     if not 1 <= settings.listrak.page_size <= 5000:
         raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
+    if settings.alerts.compare not in COMPARE_CHOICES:
+        raise ConfigError(f"{settings.source}: alerts.compare must be one of {', '.join(COMPARE_CHOICES)}")
+    for kind, target in settings.alerts.latency_targets_s.items():
+        if isinstance(target, bool) or not isinstance(target, int | float) or target <= 0:
+            raise ConfigError(f"{settings.source}: alerts.latency_targets_s.{kind} must be seconds > 0")
+    for schedule in settings.schedules:
+        where = f"{settings.source} [schedules.{schedule.name}]"
+        if schedule.max_attempts < 1:
+            raise ConfigError(f"{where}: max_attempts must be at least 1")
+        bad = [a for a in schedule.email_to if not isinstance(a, str) or not _ADDRESS.fullmatch(a.strip())]
+        if bad:
+            raise ConfigError(f"{where}: email_to holds what is not an email address: {bad[0]!r}")
+        if schedule.email_to and not settings.smtp.host:
+            raise ConfigError(f"{where}: email_to is set but [smtp] host is empty")
     names = [s.name for s in settings.schedules]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -291,8 +347,11 @@ def load_settings(
         assert callable(cls) and is_dataclass(cls)
         kwargs[name] = _build(cls, table, f"{source} [{name}]")  # type: ignore[arg-type]
     schedules = raw.get("schedules", [])
-    if not isinstance(schedules, list):
-        raise ConfigError(f"{source}: schedules must be an array of tables ([[schedules]])")
+    if isinstance(schedules, dict):  # [schedules.NAME] tables: the name is the key
+        schedules = [{"name": name, **table} if isinstance(table, dict) else table
+                     for name, table in schedules.items()]
+    if not isinstance(schedules, list) or not all(isinstance(s, dict) for s in schedules):
+        raise ConfigError(f"{source}: schedules must be tables: [schedules.NAME] or [[schedules]]")
     kwargs["schedules"] = tuple(
         _build(ScheduleSettings, s, f"{source} [[schedules]] #{i + 1}") for i, s in enumerate(schedules)
     )

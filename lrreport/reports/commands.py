@@ -186,6 +186,8 @@ def schedule_run(
 
     def report(outcome: Any) -> None:
         slot = f" (slot {outcome.slot_at:%Y-%m-%d %H:%M} UTC)" if outcome.slot_at else ""
+        if outcome.slot_at and outcome.attempt > 1:
+            slot = slot[:-1] + f", try {outcome.attempt})"
         if outcome.action == "ran":
             click.echo(f"{outcome.schedule}: ran{slot} -> {outcome.output}")
         elif outcome.action == "failed":
@@ -194,6 +196,8 @@ def schedule_run(
             click.echo(f"{outcome.schedule}: not due")
         else:
             click.echo(f"{outcome.schedule}: skipped, {outcome.error or 'slot already claimed'}")
+        if outcome.mailed:
+            click.echo(f"{outcome.schedule}: {outcome.mailed}", err=outcome.mail_failed)
 
     if not settings.schedules:
         click.echo("No schedules configured ([[schedules]] in lrreport.toml).")
@@ -209,7 +213,7 @@ def schedule_run(
     except ScheduleError as exc:
         _fail(str(exc))
         return
-    if any(o.action == "failed" for o in outcomes):
+    if any(o.action == "failed" or o.mail_failed for o in outcomes):
         sys.exit(1)
 
 
@@ -243,9 +247,16 @@ def schedule_show(now_text: str | None, settings: Settings) -> None:
     for st in rows:
         last = st.last
         status = last.status if last else "never run"
+        if last and last.attempt > 1:
+            status += f" (try {last.attempt})"
         if last and last.error:
             status += f": {last.error[:80]}"
+        if last and last.email_status:
+            status += f"; mail {last.email_status}"
+            status += f": {last.email_error[:80]}" if last.email_error else ""
         next_run = "due now" if st.due_slot else local(st.next_slot)
+        if st.due_slot and st.due_attempt > 1:
+            next_run += f" (try {st.due_attempt} of {st.schedule.max_attempts})"
         values = (
             st.schedule.name,
             st.schedule.notebook,

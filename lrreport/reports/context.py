@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from lrreport.config import Settings
+from lrreport.reports import alerts as report_alerts
 from lrreport.reports import data, narrative
 from lrreport.reports.tables import HtmlFragment, html_table, note
 from lrreport.warehouse.freshness import Freshness, read_freshness, stale_sources
@@ -35,16 +36,17 @@ class ReportContext:
     mask_phone_numbers: bool
     freshness: list[Freshness] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    compare: str = "previous"  # what the tiles and flags compare with: "previous" or "year"
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def previous(self) -> tuple[dt.date, dt.date]:
-        """The period of equal length just before this one (for the change on KPI tiles)."""
-        return data.previous_period(self.start, self.end)
+        """The comparison period (``compare``): the one of equal length just before, or a year before."""
+        return report_alerts.comparison_period(self.start, self.end, self.compare)
 
     @property
     def previous_label(self) -> str:
-        return narrative.previous_label(self.start, self.end)
+        return report_alerts.comparison_label(self.start, self.end, self.compare)
 
     @property
     def currency(self) -> str:
@@ -92,6 +94,18 @@ class ReportContext:
             mask_phone_numbers=self.mask_phone_numbers,
         )
 
+    def alerts(self, message_type: str | None = None) -> list[report_alerts.Alert]:
+        """The flags of this period against the comparison period (only ``message_type``'s if given)."""
+        flags = report_alerts.alerts(self.con, self.settings, self.start, self.end,
+                                     sender_code_id=self.sender_code_id, compare=self.compare)  # fmt: skip
+        return [f for f in flags if message_type is None or f.group in (message_type, report_alerts.TOTAL)]
+
+    def flags(self, message_type: str | None = None) -> HtmlFragment:
+        """The flags block for the header (for a period without data, a line saying there is none)."""
+        if self.is_empty:
+            return note("No flags: the period holds no data to judge.")
+        return report_alerts.flags_fragment(self.alerts(message_type), self.settings)
+
     def empty_note(self) -> HtmlFragment | None:
         """A "no data in this period" note when the period is empty, else None."""
         if not self.is_empty:
@@ -135,23 +149,26 @@ def open_report(
     config: str | os.PathLike[str] | None = None,
     mask_phone_numbers: bool = True,
     today: dt.date | None = None,
+    compare: str | None = None,
 ) -> ReportContext:
     """Resolve the parameters and open the warehouse read-only (database None: the configured one).
 
     ``timezone`` None means the business time zone from the config; relative date words are read in
-    it. The marts' dates are always business dates, whatever zone times are shown in.
+    it. The marts' dates are always business dates, whatever zone times are shown in. ``compare``
+    None means the config's ``alerts.compare``.
     """
     from lrreport import api
     from lrreport.reports.params import resolve_dates
 
     settings = api.settings(database, config)
+    compare = report_alerts.check_compare(compare, settings)
     tz = api.check_timezone(timezone or settings.business.timezone)
     start, end = resolve_dates(start_date, end_date, tz, today=today)
     con = api.connect(database, config, timezone=tz)
     sc = None if sender_code_id in (None, "") else int(sender_code_id)
     ctx = ReportContext(
         settings=settings, con=con, start=start, end=end, timezone=tz, sender_code_id=sc,
-        mask_phone_numbers=bool(mask_phone_numbers), freshness=read_freshness(con),
+        mask_phone_numbers=bool(mask_phone_numbers), freshness=read_freshness(con), compare=compare,
     )
     counts = ctx.query("period_counts").iloc[0].to_dict()
     ctx.counts = {k: int(v or 0) for k, v in counts.items()}

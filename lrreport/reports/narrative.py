@@ -169,9 +169,15 @@ def overview_summary(
     *,
     currency: str = "USD",
     period: str = "previous period",
-    optout_alarm: float = 0.02,
+    optout_alarm: float | None = None,
 ) -> str:
-    """Two or three sentences on volume, acceptance, revenue and opt-outs, from two ``kpis`` total rows."""
+    """Two or three sentences on volume, acceptance, revenue and opt-outs, from two ``kpis`` total rows.
+
+    ``optout_alarm`` None: the default of ``[alerts] optout_rate_max``.
+    """
+    from lrreport.config import AlertSettings
+
+    optout_alarm = AlertSettings().optout_rate_max if optout_alarm is None else optout_alarm
     prev = previous or {}
     attempts = _num(current.get("attempts")) or 0.0
     if attempts == 0:

@@ -233,7 +233,7 @@ class _Engine(NBClientEngine):
             nb_man.cell_complete = cell_complete
         kwargs.pop("input_path", None)
         with contextlib.ExitStack() as stack:
-            ipc_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="lrreport-kernel-"))
+            ipc_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix=_owned(KERNEL_PREFIX)))
             launch: dict[str, Any] = {}
             if kernel_log is not None:  # the kernel's own stdout/stderr, kept for failure reports
                 log_file = stack.enter_context(open(kernel_log, "ab"))  # noqa: SIM115
@@ -368,6 +368,62 @@ def _umask() -> int:
 
 def _stamp(when: datetime) -> str:
     return when.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d_%H%M%S")
+
+
+PARTIAL_PREFIX = ".partial-"
+KERNEL_PREFIX = "lrreport-kernel-"  # the kernel's log file and its socket folder in the temp folder
+
+
+def _owned(prefix: str) -> str:
+    """The name prefix of this process's leftovers: ``.partial-pid123-``, ``lrreport-kernel-pid123-``."""
+    return f"{prefix}pid{os.getpid()}-"
+
+
+def _owner_pid(name: str, prefix: str) -> int | None:
+    """The pid a leftover's name carries right after ``prefix`` (``.partial-pid123-...``), if any."""
+    match = re.match(re.escape(prefix) + r"pid(\d+)-", name)
+    return int(match[1]) if match else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_leftovers(settings: Settings, report_dir: Path | None = None) -> list[Path]:
+    """Delete what killed runs left: ``.partial-*`` folders in ``report_dir`` and the kernel logs and
+    socket folders in the temp folder. A leftover is stale when the process named in it is gone, or
+    when it is older than any run can last (twice ``reports.run_timeout_s``: the pid may be reused).
+    """
+    oldest = time.time() - 2 * settings.reports.run_timeout_s - KILL_GRACE_S
+    places = [(Path(tempfile.gettempdir()), KERNEL_PREFIX)]
+    if report_dir is not None:
+        places.append((report_dir, PARTIAL_PREFIX))
+    removed: list[Path] = []
+    for folder, prefix in places:
+        try:
+            entries = [p for p in folder.iterdir() if p.name.startswith(prefix)]
+        except OSError:
+            continue
+        for path in entries:
+            pid = _owner_pid(path.name, prefix)
+            try:
+                old = path.lstat().st_mtime < oldest
+            except OSError:
+                continue
+            if old or (pid is not None and pid != os.getpid() and not _alive(pid)):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):  # e.g. another user's file in a shared /tmp
+                        path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def _publish(work: Path, parent: Path, base: str) -> Path:
@@ -522,10 +578,11 @@ def run_report(
     generated_at = (now or datetime.now(tz=ZoneInfo("UTC"))).astimezone(ZoneInfo("UTC"))
     start, end = plan.resolved.start, plan.resolved.end
     base = _stamp(generated_at) + (f"_{start.isoformat()}_{end.isoformat()}" if start and end else "")
-    work = Path(tempfile.mkdtemp(prefix=f".partial-{base}-", dir=report_dir))
+    remove_stale_leftovers(settings, report_dir)
+    work = Path(tempfile.mkdtemp(prefix=f"{_owned(PARTIAL_PREFIX)}{base}-", dir=report_dir))
     work.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a published report is as readable as any file
     ipynb = work / f"{plan.info.name}.ipynb"
-    log_fd, log_name = tempfile.mkstemp(prefix="lrreport-kernel-", suffix=".log")
+    log_fd, log_name = tempfile.mkstemp(prefix=_owned(KERNEL_PREFIX), suffix=".log")
     os.close(log_fd)
     kernel_log = Path(log_name)
     source_nb = nbformat.read(str(plan.info.path), as_version=4)

@@ -1,12 +1,19 @@
 """Scheduled reports: run what is due, once per slot, safely from cron every few minutes.
 
-A schedule (``[[schedules]]`` in lrreport.toml: name, notebook, cron, params, output_dir, keep) is
-due when its latest cron slot at or before *now* (cron read in the business time zone) is later
-than the slot of its last recorded run. After downtime only that latest slot runs (one catch-up,
-not one run per missed slot). Two ``schedule run`` processes at once are safe: each schedule has a
-non-blocking file lock next to the database, and the slot is claimed in ``meta.schedule_runs``
-with an insert that only succeeds when no run serves that slot yet. DuckDB lets one process write
-at a time, so database work is short and retried while another process holds the lock.
+A schedule (``[schedules.NAME]`` or ``[[schedules]]`` in lrreport.toml: notebook, cron, params,
+output_dir, keep, max_attempts, email_to) is due when its latest cron slot at or before *now* (cron
+read in the business time zone) is later than the slot of its last recorded run, or is that slot
+and every try at it failed, fewer than ``max_attempts`` times. After downtime only that latest slot
+runs (one catch-up, not one run per missed slot; a newer slot supersedes a failed one). Two
+``schedule run`` processes at once are safe: each schedule has a non-blocking file lock next to the
+database, and the slot is claimed in ``meta.schedule_runs`` with an insert that only succeeds when
+no run serves that slot yet. A run killed after its claim releases the file lock with its process,
+so the next ``schedule run`` closes the claim as failed and tries the slot again. DuckDB lets one
+process write at a time, so database work is short and retried while another process holds it.
+
+With ``email_to``, the newest published report is mailed after it is published (see
+``delivery``); each try is recorded on its run, a failed mailing is tried again by later runs up to
+``[smtp] max_attempts`` and a report that went is never mailed again.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -30,6 +37,7 @@ from filelock import FileLock, Timeout
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import ScheduleSettings, Settings
+from lrreport.reports import delivery
 from lrreport.reports import index as report_index
 from lrreport.reports.params import ParameterError
 from lrreport.reports.runner import ReportResult, run_report
@@ -54,6 +62,10 @@ class LastRun:
     status: str
     output: str | None
     error: str | None
+    attempt: int = 1  # which try at its slot
+    email_status: str | None = None  # None (nothing to mail), pending, sent, failed
+    email_attempts: int = 0
+    email_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class ScheduleState:
     last: LastRun | None
     due_slot: datetime | None  # the slot a run now would serve, None when not due
     next_slot: datetime  # the next slot after now
+    due_attempt: int = 1  # which try at due_slot a run now would be
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,9 @@ class ScheduleOutcome:
     output: str | None = None
     error: str | None = None
     result: ReportResult | None = None
+    attempt: int = 1  # which try at the slot this run was
+    mailed: str | None = None  # what became of mailing the newest report, None when nothing was tried
+    mail_failed: bool = False
 
 
 # --- cron ---------------------------------------------------------------------------------------
@@ -109,6 +125,22 @@ def due_slot(cron: str, last_slot: datetime | None, now: datetime, tz: str) -> d
     if slot is None or (last_slot is not None and slot <= last_slot):
         return None
     return slot
+
+
+def due_try(
+    schedule: ScheduleSettings, last: LastRun | None, now: datetime, tz: str
+) -> tuple[datetime, int] | None:
+    """(slot, try) a run now would make: a newer slot's first try, or another try at the last slot
+    when every try at it failed and fewer than ``max_attempts`` were made; None when not due."""
+    slot = due_slot(schedule.cron, last.slot_at if last else None, now, tz)
+    if slot is not None:
+        return slot, 1
+    if (
+        last is not None and last.status == "failed" and last.attempt < schedule.max_attempts
+        and latest_slot(schedule.cron, now, tz) == last.slot_at
+    ):  # fmt: skip
+        return last.slot_at, last.attempt + 1
+    return None
 
 
 # --- database access ----------------------------------------------------------------------------
@@ -156,7 +188,9 @@ def last_runs(con: duckdb.DuckDBPyConnection) -> dict[str, LastRun]:
     except duckdb.CatalogException:  # a read-only look at a file no writer has set up yet
         return {}
     out: dict[str, LastRun] = {}
-    for schedule, _nb, slot_at, started_at, finished_at, status, output, error in rows:
+    for row in rows:
+        (schedule, _nb, slot_at, started_at, finished_at, status, output, error, attempt, email_status,
+         email_attempts, email_error) = row  # fmt: skip
         out[schedule] = LastRun(
             slot_at=_as_utc(slot_at),  # type: ignore[arg-type]
             started_at=_as_utc(started_at),  # type: ignore[arg-type]
@@ -164,12 +198,16 @@ def last_runs(con: duckdb.DuckDBPyConnection) -> dict[str, LastRun]:
             status=status,
             output=output,
             error=error,
+            attempt=int(attempt),
+            email_status=email_status,
+            email_attempts=int(email_attempts),
+            email_error=email_error,
         )
     return out
 
 
 def history(settings: Settings, schedule: str, limit: int = 20) -> list[tuple[Any, ...]]:
-    """Recent runs of ``schedule``, newest first (run_id, slot, start, end, status, output, error)."""
+    """Recent runs of ``schedule``, newest first: the columns of ``queries/schedules/history.sql``."""
     sql = read_sql("schedules/history")
     return with_warehouse(
         settings,
@@ -241,12 +279,14 @@ def states(settings: Settings, now: datetime | None = None) -> list[ScheduleStat
     for schedule in settings.schedules:
         _check_cron(schedule)
         last = runs.get(schedule.name)
+        due = due_try(schedule, last, now, tz)
         out.append(
             ScheduleState(
                 schedule=schedule,
                 last=last,
-                due_slot=due_slot(schedule.cron, last.slot_at if last else None, now, tz),
+                due_slot=due[0] if due else None,
                 next_slot=next_slot(schedule.cron, now, tz),
+                due_attempt=due[1] if due else 1,
             )
         )
     return out
@@ -263,7 +303,6 @@ def run_schedule(
 ) -> ScheduleOutcome:
     """Run one schedule if it is due and no other process has it; record the run."""
     _check_cron(schedule)
-    tz = settings.business.timezone
     locks = lock_dir(settings)
     locks.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(locks / f"{_safe_name(schedule.name)}.lock"))
@@ -272,78 +311,152 @@ def run_schedule(
     except Timeout:
         return ScheduleOutcome(schedule.name, "busy", error="another `schedule run` is running it")
     try:
-        run_id = uuid.uuid4().hex
-        started = datetime.now(tz=UTC)
-
-        def claim(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, bool]:
-            con.execute(read_sql("schedules/abandon_stale"), {"schedule": schedule.name, "now": started})
-            last = last_runs(con).get(schedule.name)
-            slot = due_slot(schedule.cron, last.slot_at if last else None, now, tz)
-            if slot is None:
-                return None, False
-            inserted = con.execute(
-                read_sql("schedules/claim"),
-                {
-                    "run_id": run_id,
-                    "schedule": schedule.name,
-                    "notebook": schedule.notebook,
-                    "slot_at": slot,
-                    "started_at": started,
-                },
-            ).fetchone()
-            return slot, bool(inserted and inserted[0])
-
-        slot, claimed = with_warehouse(settings, claim, wait_s=db_wait_s)
-        if slot is None:
-            return ScheduleOutcome(schedule.name, "not_due")
-        if not claimed:
-            return ScheduleOutcome(schedule.name, "claimed_elsewhere", slot_at=slot)
-
-        result: ReportResult | None = None
-        error: str | None = None
-        try:
-            result = run_report(
-                settings,
-                _notebook_ref(settings, schedule),
-                dict(schedule.params),
-                output_dir=output_root(settings, schedule),
-                report_name=_safe_name(schedule.name),
-                notebook_dir=notebook_dir,
-                now=now,
-                dates_as_of=slot,
-                schedule=schedule.name,
-                check=False,
-                on_cell=on_cell,
-            )
-            error = result.error
-        except ParameterError as exc:
-            error = f"parameters: {exc}"
-        except Exception as exc:  # record anything else too; the next schedule still runs
-            error = f"{type(exc).__name__}: {exc}"
-        status = "ok" if result is not None and result.ok and error is None else "failed"
-        output = str(result.html if result and result.html else result.folder) if result else None
-
-        def finish(con: duckdb.DuckDBPyConnection) -> None:
-            con.execute(
-                read_sql("schedules/finish"),
-                {
-                    "run_id": run_id,
-                    "finished_at": datetime.now(tz=UTC),
-                    "status": status,
-                    "output": output,
-                    "error": error,
-                },
-            )
-
-        with_warehouse(settings, finish, wait_s=max(db_wait_s, 600.0))
-        apply_retention(settings, schedule)
-        report_index.write_index(output_root(settings, schedule))
-        return ScheduleOutcome(
-            schedule.name, "ran" if status == "ok" else "failed", slot_at=slot, output=output,
-            error=error, result=result,
-        )  # fmt: skip
+        outcome = _claim_and_run(settings, schedule, now, notebook_dir, db_wait_s, on_cell)
+        if schedule.email_to and outcome.action in ("ran", "failed", "not_due"):
+            mailed = mail_newest_report(settings, schedule, db_wait_s=db_wait_s)
+            if mailed is not None:
+                outcome = replace(outcome, mailed=mailed[0], mail_failed=not mailed[1])
+        return outcome
     finally:
         lock.release()
+
+
+def _claim_and_run(
+    settings: Settings,
+    schedule: ScheduleSettings,
+    now: datetime,
+    notebook_dir: Path | None,
+    db_wait_s: float,
+    on_cell: Callable[[int, int], None] | None,
+) -> ScheduleOutcome:
+    """Claim the due try at the slot (the caller holds the schedule's lock), run it and record it."""
+    tz = settings.business.timezone
+    run_id = uuid.uuid4().hex
+    started = datetime.now(tz=UTC)
+
+    def claim(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, int, bool]:
+        con.execute(read_sql("schedules/abandon_stale"), {"schedule": schedule.name, "now": started})
+        due = due_try(schedule, last_runs(con).get(schedule.name), now, tz)
+        if due is None:
+            return None, 0, False
+        inserted = con.execute(
+            read_sql("schedules/claim"),
+            {
+                "run_id": run_id,
+                "schedule": schedule.name,
+                "notebook": schedule.notebook,
+                "slot_at": due[0],
+                "started_at": started,
+                "attempt": due[1],
+            },
+        ).fetchone()
+        return due[0], due[1], bool(inserted and inserted[0])
+
+    slot, attempt, claimed = with_warehouse(settings, claim, wait_s=db_wait_s)
+    if slot is None:
+        return ScheduleOutcome(schedule.name, "not_due")
+    if not claimed:
+        return ScheduleOutcome(schedule.name, "claimed_elsewhere", slot_at=slot, attempt=attempt)
+
+    result: ReportResult | None = None
+    error: str | None = None
+    try:
+        result = run_report(
+            settings,
+            _notebook_ref(settings, schedule),
+            dict(schedule.params),
+            output_dir=output_root(settings, schedule),
+            report_name=_safe_name(schedule.name),
+            notebook_dir=notebook_dir,
+            now=now,
+            dates_as_of=slot,
+            schedule=schedule.name,
+            check=False,
+            on_cell=on_cell,
+        )
+        error = result.error
+    except ParameterError as exc:
+        error = f"parameters: {exc}"
+    except Exception as exc:  # record anything else too; the next schedule still runs
+        error = f"{type(exc).__name__}: {exc}"
+    status = "ok" if result is not None and result.ok and error is None else "failed"
+    output = str(result.html if result and result.html else result.folder) if result else None
+
+    def finish(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(
+            read_sql("schedules/finish"),
+            {
+                "run_id": run_id,
+                "finished_at": datetime.now(tz=UTC),
+                "status": status,
+                "output": output,
+                "error": error,
+                "mail": bool(schedule.email_to),
+            },
+        )
+
+    with_warehouse(settings, finish, wait_s=max(db_wait_s, 600.0))
+    apply_retention(settings, schedule)
+    report_index.write_index(output_root(settings, schedule))
+    return ScheduleOutcome(
+        schedule.name, "ran" if status == "ok" else "failed", slot_at=slot, output=output,
+        error=error, result=result, attempt=attempt,
+    )  # fmt: skip
+
+
+def mail_newest_report(
+    settings: Settings, schedule: ScheduleSettings, *, db_wait_s: float = 120.0
+) -> tuple[str, bool] | None:
+    """Mail the schedule's newest published report if it has not gone yet and tries are left.
+
+    Returns (what happened in words, whether it went), or None when there was nothing to mail. Each
+    try is recorded on the report's run in ``meta.schedule_runs`` as soon as it ends.
+    """
+    smtp = settings.smtp
+    row = with_warehouse(
+        settings,
+        lambda con: con.execute(
+            read_sql("schedules/undelivered"), {"schedule": schedule.name, "max_attempts": smtp.max_attempts}
+        ).fetchone(),
+        wait_s=db_wait_s,
+    )
+    if row is None:
+        return None
+    run_id, output, done = row
+
+    def record(sent: bool, error: str | None) -> None:
+        params = {"run_id": run_id, "email_status": "sent" if sent else "failed",
+                  "email_error": error, "at": datetime.now(tz=UTC)}  # fmt: skip
+        with_warehouse(settings, lambda con: con.execute(read_sql("schedules/email_attempted"), params),
+                       wait_s=max(db_wait_s, 600.0))  # fmt: skip
+
+    tries = min(smtp.attempts_per_run, smtp.max_attempts - int(done))
+    try:
+        folder = Path(output).parent
+        meta = delivery.read_report(folder)
+        database = (meta.get("parameters") or {}).get("database") or settings.database_path
+        try:
+            body = with_warehouse(
+                settings.with_database(database),
+                lambda con: delivery.summary_text(con, settings, meta), read_only=True, wait_s=db_wait_s,
+            )  # fmt: skip
+        except (WarehouseError, duckdb.Error):
+            body = delivery.summary_text(None, settings, meta)
+        domain = delivery.sender_address(settings).rpartition("@")[2] or "lrreport"
+        message = delivery.compose(settings, folder, schedule.email_to, body,
+                                   message_id=f"<lrreport.{run_id}@{domain}>")  # fmt: skip
+    except (OSError, ValueError, delivery.DeliveryError) as exc:  # the published report is unreadable
+        record(False, f"the report could not be read for mailing: {exc}")
+        return f"mailing failed: the report could not be read: {exc}", False
+    result = delivery.deliver(settings, message, attempts=tries, on_attempt=record)
+    total = int(done) + result.attempts
+    to = ", ".join(schedule.email_to)
+    if result.sent:
+        extra = f"; {result.error}" if result.error else ""
+        return f"mailed to {to} (try {total}){extra}", True
+    left = smtp.max_attempts - total
+    then = f"{left} more tr{'y' if left == 1 else 'ies'} on later runs" if left > 0 else "no tries left"
+    return f"mailing to {to} FAILED after try {total} ({then}): {result.error}", False
 
 
 def run_due(

@@ -38,9 +38,10 @@ from lrreport.sim.generator import (
 )
 
 # The loader's columns are the file contract; the generator writes all of them but latency_ms,
-# which only lrreport's recording sender can know.
+# which only lrreport's recording sender can know, and the order name and visit time, which a shop's
+# own export gives (the Shopify simulator serves them).
 SEND_COLUMNS = tuple(c for c in SENDS.columns if c != "latency_ms")
-ORDER_COLUMNS = ORDERS.columns
+ORDER_COLUMNS = tuple(c for c in ORDERS.columns if c not in ("order_name", "visited_at"))
 FORMATS = ("csv", "jsonl", "parquet")
 
 # Message types by shell position (SHELL_NAMES order).

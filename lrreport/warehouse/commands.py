@@ -100,6 +100,35 @@ def _print_table(frame) -> None:  # noqa: ANN001 - a pandas DataFrame
     console.print(table)
 
 
+ALERT_EXIT = 3  # `metrics --alerts` when a flag fires: not 1, so a schedule tells flags from errors
+
+
+def _print_alerts(flags, fmt: str) -> None:  # noqa: ANN001 - a list of alerts.Alert
+    """The flags as lines (table), a JSON list, or CSV rows with the same fields."""
+    import csv
+    import dataclasses
+    import io
+    import json
+
+    from lrreport.reports.alerts import Alert
+
+    records = [flag.to_dict() for flag in flags]
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2))
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=[f.name for f in dataclasses.fields(Alert)])
+        writer.writeheader()
+        writer.writerows(records)
+        click.echo(out.getvalue(), nl=False)
+    elif not flags:
+        click.echo("No flags.")
+    else:
+        click.echo(f"{len(flags)} flag{'s' if len(flags) != 1 else ''}:")
+        for flag in flags:
+            click.echo(f"  - {flag.text}")
+
+
 @click.command()
 @click.option("--start", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
               help="First day (YYYY-MM-DD, business time zone).")
@@ -110,9 +139,15 @@ def _print_table(frame) -> None:  # noqa: ANN001 - a pandas DataFrame
 @click.option("--sender-code", "sender_code_id", type=int, default=None, help="Only this sender code id.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Output format.")
+@click.option("--alerts", "show_alerts", is_flag=True,
+              help="Print the flags ([alerts] thresholds) instead of the table; exit 3 when any fires.")
+@click.option("--compare", type=click.Choice(["previous", "year"]), default=None,
+              help="What --alerts compares with: the previous period or the same dates a year before "
+                   "[default: alerts.compare].")
 @database_option
 def metrics(
-    settings: Settings, start, end, by: str | None, sender_code_id: int | None, fmt: str  # noqa: ANN001
+    settings: Settings, start, end, by: str | None, sender_code_id: int | None, fmt: str,  # noqa: ANN001
+    show_alerts: bool, compare: str | None,
 ) -> None:
     """The KPI table for a date range: sends, acceptance, segments, revenue, opt-outs, latency, coverage."""
     from lrreport.warehouse.db import WarehouseError, connect
@@ -125,11 +160,21 @@ def metrics(
     except WarehouseError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        frame = kpis(con, settings, start_day, end_day, by=by, sender_code_id=sender_code_id)
+        if show_alerts:
+            from lrreport.reports.alerts import alerts
+
+            flags = alerts(con, settings, start_day, end_day, sender_code_id=sender_code_id, compare=compare)
+        else:
+            frame = kpis(con, settings, start_day, end_day, by=by, sender_code_id=sender_code_id)
     except MetricsError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         con.close()
+    if show_alerts:
+        _print_alerts(flags, fmt)
+        if flags:
+            sys.exit(ALERT_EXIT)
+        return
     if fmt == "json":
         click.echo(to_json(frame))
     elif fmt == "csv":

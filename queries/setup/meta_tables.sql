@@ -48,3 +48,12 @@ CREATE TABLE IF NOT EXISTS meta.schedule_runs (
     output       VARCHAR,
     error        VARCHAR
 );
+
+-- Added after the first release: which try at its slot a run is (a failed slot is run again, up to
+-- the schedule's max_attempts), and the mailing of its report (NULL: nothing to mail; pending,
+-- sent, failed), how many tries it took, when it went and the last failure.
+ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS attempt INTEGER DEFAULT 1;
+ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS email_status VARCHAR;
+ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS email_attempts INTEGER DEFAULT 0;
+ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS emailed_at TIMESTAMPTZ;
+ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS email_error VARCHAR;

@@ -23,7 +23,7 @@ from lrreport.reports.attribution import attribution_with_windows
 from lrreport.reports.params import ParameterError
 from lrreport.reports.runner import plan_run
 from lrreport.sqlfiles import queries_dir
-from lrreport.warehouse.build import build
+from lrreport.warehouse.build import build, state_dir
 
 
 @pytest.fixture()
@@ -103,11 +103,16 @@ def test_a_killed_build_is_flagged(golden_copy, tmp_path: Path) -> None:  # noqa
         [sys.executable, "-c", code, str(golden_copy["config"]), str(golden_copy["database"]), str(project)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
-    time.sleep(25)
-    assert proc.poll() is None, "the build ended before it could be killed"
+    # dbt writes a model's SQL under target/run/ as it starts running it: kill once zz_slow runs
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    started = state_dir(settings) / "target" / "run" / "lrreport" / "models" / "marts" / "zz_slow.sql"
+    deadline = time.monotonic() + 300
+    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    assert started.exists() and proc.poll() is None, "the build ended before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
     assert newest_build(golden_copy["database"]) == ("running", None)
     with pytest.raises(ParameterError, match="did not finish"):
         plan_run(settings, "overview", {"database": str(golden_copy["database"])})

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import psutil
 import pytest
 
 from lrreport.config import load_settings
-from lrreport.reports.schedule import due_slot, latest_slot, next_slot, run_due, with_warehouse
+from lrreport.reports.schedule import due_slot, latest_slot, next_slot, run_due, states, with_warehouse
 
 from .conftest import NOTEBOOKS, make_warehouse, run_cli
 
@@ -67,6 +71,7 @@ name = "broken"
 notebook = "{NOTEBOOKS / "figures.ipynb"}"
 cron = "0 7 * * *"
 params = {{ fail = true, figures = 0 }}
+max_attempts = 2
 """,
         encoding="utf-8",
     )
@@ -129,13 +134,22 @@ def test_schedule_run_due_not_due_catch_up_failure_and_retention(tmp_path: Path)
     assert "cell 8 (`if fail:`)" in rows[0][4] and rows[1][4] is None
     assert rows[1][3].endswith("figures.html") and Path(rows[1][3]).is_file()
 
-    # half an hour later nothing is due and nothing runs
-    code, out, _ = run_cli(
+    # five minutes later the failed slot is tried again (max_attempts = 2), the served one is not due
+    code, out, err = run_cli(
         "--config", str(cfg), "schedule", "run", "--now", "2025-03-10T12:05:00Z",
         "--only", "daily figures", "--only", "broken",
     )  # fmt: skip
+    assert code == 1 and "daily figures: not due" in out
+    assert "broken: FAILED (slot 2025-03-10 11:00 UTC, try 2)" in err
+    # then nothing is due and nothing runs: the failed slot has had its two tries
+    code, out, _ = run_cli(
+        "--config", str(cfg), "schedule", "run", "--now", "2025-03-10T12:10:00Z",
+        "--only", "daily figures", "--only", "broken",
+    )  # fmt: skip
     assert code == 0 and out.count("not due") == 2
-    assert len(runs(db)) == 2
+    assert [(r[0], r[2]) for r in runs(db)] == [
+        ("broken", "failed"), ("broken", "failed"), ("daily figures", "ok")
+    ]
 
     # three days of downtime: one catch-up run for the latest slot, not one per missed day
     settings = load_settings(cfg)
@@ -177,22 +191,23 @@ def test_two_processes_at_once_run_a_slot_once(tmp_path: Path) -> None:
     assert len(list((tmp_path / "reports" / "quick").glob("2*/minimal.html"))) == 1
 
 
-def test_a_run_left_running_by_a_dead_process_is_closed(tmp_path: Path) -> None:
+def test_a_run_left_running_by_a_dead_process_is_closed_and_its_slot_tried_again(tmp_path: Path) -> None:
     cfg = write_config(tmp_path)
     db = tmp_path / "wh.duckdb"
     settings = load_settings(cfg)
     with_warehouse(
         settings,
         lambda con: con.execute(
-            "INSERT INTO meta.schedule_runs VALUES ('dead', 'daily figures', 'figures', "
-            "TIMESTAMPTZ '2025-03-10 10:00:00+00', TIMESTAMPTZ '2025-03-10 10:00:05+00', "
-            "NULL, 'running', NULL, NULL)"
+            "INSERT INTO meta.schedule_runs (run_id, schedule, notebook, slot_at, started_at, status) "
+            "VALUES ('dead', 'daily figures', 'figures', TIMESTAMPTZ '2025-03-10 10:00:00+00', "
+            "TIMESTAMPTZ '2025-03-10 10:00:05+00', 'running')"
         ),
     )
     outcomes = run_due(settings, at("2025-03-10 10:30"), only=["daily figures"])
-    assert [o.action for o in outcomes] == ["not_due"]  # that slot was served, if badly
-    (row,) = runs(db)
-    assert row[2] == "failed" and "ended before it finished" in row[4]
+    assert [(o.action, o.slot_at, o.attempt) for o in outcomes] == [("ran", at("2025-03-10 10:00"), 2)]
+    dead, retried = runs(db)
+    assert dead[2] == "failed" and "ended before it finished" in dead[4]
+    assert retried[1] == dead[1] and retried[2] == "ok"
 
 
 def test_database_writes_wait_for_another_writer(tmp_path: Path) -> None:
@@ -265,3 +280,103 @@ def test_bad_schedule_parameters_are_recorded_not_run(tmp_path: Path) -> None:
     (row,) = runs(tmp_path / "wh.duckdb")
     assert row[0] == "typo" and row[2] == "failed" and "colour" in row[4]
     assert not (tmp_path / "reports" / "typo").exists()
+
+
+# --- a killed run: its claim expires, its slot is tried again, its leftovers go ------------------
+
+
+def _slow_config(tmp_path: Path, sleep_s: float, name: str) -> Path:
+    db = tmp_path / "wh.duckdb"
+    if not db.exists():
+        make_warehouse(db)
+    cfg = tmp_path / name
+    cfg.write_text(
+        f"""
+[warehouse]
+database = "{db}"
+[reports]
+output_dir = "{tmp_path / "reports"}"
+
+[schedules.slow]
+notebook = "{NOTEBOOKS / "figures.ipynb"}"
+cron = "0 6 * * *"
+params = {{ start_date = "2025-01-01", end_date = "2025-01-07", figures = 1, sleep_s = {sleep_s} }}
+""",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def _leftovers(pid: int, report_dir: Path) -> list[Path]:
+    tmp = Path(tempfile.gettempdir())
+    return sorted(report_dir.glob(f".partial-pid{pid}-*")) + sorted(tmp.glob(f"lrreport-kernel-pid{pid}-*"))
+
+
+def test_kill_9_of_schedule_run_expires_its_claim_and_the_next_run_retries_and_cleans_up(
+    tmp_path: Path,
+) -> None:
+    slow = _slow_config(tmp_path, 120, "slow.toml")
+    db = tmp_path / "wh.duckdb"
+    report_dir = tmp_path / "reports" / "slow"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lrreport.cli", "--config", str(slow), "schedule", "run",
+         "--now", "2025-03-10T12:00:00Z"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    children: list[psutil.Process] = []
+    try:
+        # wait until the run has claimed its slot and its kernel runs the notebook (the slow cell)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            tmp_dirs = [p for p in _leftovers(proc.pid, report_dir) if p.is_dir() and p.parent != report_dir]
+            if tmp_dirs and list(report_dir.glob(f".partial-pid{proc.pid}-*")):
+                children = psutil.Process(proc.pid).children(recursive=True)
+                if children:
+                    break
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the scheduled run never got its kernel going")
+        time.sleep(3)  # into the notebook's cells
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        for child in children:  # the orphaned kernel: ended by its own id
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
+        proc.kill() if proc.poll() is None else None
+    dead_pid = proc.pid
+    left = _leftovers(dead_pid, report_dir)
+    assert any(p.name.endswith(".log") for p in left), left  # the kernel log in the temp folder
+    assert any(p.parent == report_dir for p in left), left  # the .partial-* folder
+    (claim,) = runs(db)
+    assert claim[2] == "running"  # the dead run's claim, still recorded as running
+
+    # the next run (the schedule now quick) expires the claim, tries the slot again, cleans up
+    quick = load_settings(_slow_config(tmp_path, 0, "quick.toml"))
+    (outcome,) = run_due(quick, at("2025-03-10 12:05"))
+    assert (outcome.action, outcome.slot_at, outcome.attempt) == ("ran", at("2025-03-10 10:00"), 2)
+    killed, retried = runs(db)
+    assert killed[2] == "failed" and "ended before it finished" in killed[4]
+    assert retried[1] == killed[1] and retried[2] == "ok" and Path(retried[3]).is_file()
+    assert _leftovers(dead_pid, report_dir) == []
+    assert [p.name for p in report_dir.iterdir() if p.name.startswith(".")] == []
+    # and the slot is served now: nothing more to do
+    assert [o.action for o in run_due(quick, at("2025-03-10 12:10"))] == ["not_due"]
+
+
+def test_a_failed_slot_is_tried_max_attempts_times_then_left(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    settings = load_settings(cfg)
+    broken = [s for s in settings.schedules if s.name == "broken"]
+    assert broken[0].max_attempts == 2
+    tries = [run_due(settings, at("2025-03-10 12:00"), only=["broken"])[0]]
+    (shown,) = [st for st in states(settings, at("2025-03-10 12:01")) if st.schedule.name == "broken"]
+    assert (shown.due_slot, shown.due_attempt) == (at("2025-03-10 11:00"), 2)  # show: "due now (try 2 of 2)"
+    tries += [run_due(settings, at(f"2025-03-10 12:0{m}"), only=["broken"])[0] for m in (1, 2)]
+    assert [(o.action, o.attempt) for o in tries] == [("failed", 1), ("failed", 2), ("not_due", 1)]
+    (shown,) = [st for st in states(settings, at("2025-03-10 12:03")) if st.schedule.name == "broken"]
+    assert shown.due_slot is None and shown.last is not None and shown.last.attempt == 2
+    # the next day's slot starts afresh
+    (nxt,) = run_due(settings, at("2025-03-11 12:00"), only=["broken"])
+    assert (nxt.action, nxt.slot_at, nxt.attempt) == ("failed", at("2025-03-11 11:00"), 1)
