@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lrreport.clikit import database_option
+from lrreport.clikit import creating_database_option
 from lrreport.config import ConfigError, Settings, credentials_from_env
 from lrreport.extract.listrak import TARGETS, ExtractError, extract_listrak
 from lrreport.listrak import ListrakAuthError, ListrakError
@@ -20,7 +20,7 @@ def _day(value: datetime | None) -> date | None:
 
 
 @click.command("listrak")
-@database_option
+@creating_database_option
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),

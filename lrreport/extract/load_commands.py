@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lrreport.clikit import database_option
+from lrreport.clikit import creating_database_option
 from lrreport.config import Settings
 from lrreport.extract.files import LoadInputError, supported_suffixes
 from lrreport.extract.loading import LoadResult, RejectLimit, load_files, parse_column_map
@@ -125,7 +125,7 @@ def _load_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Read the file's column OLD as column NEW (repeatable); adds to the config's mapping.",
     )(func)
     func = click.argument("paths", nargs=-1, required=True, metavar="PATH...")(func)
-    return database_option(func)
+    return creating_database_option(func)
 
 
 @click.command(

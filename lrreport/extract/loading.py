@@ -300,7 +300,7 @@ def load_files(
     result = LoadResult(
         load_id=new_load_id(source.name), source=source.name, files=[f.name for f in files], limit=limit
     )
-    con = connect(settings)
+    con = connect(settings, create=True)
     try:
         con.begin()
         try:

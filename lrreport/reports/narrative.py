@@ -260,6 +260,26 @@ def revenue_summary(df: pd.DataFrame, currency: str = "USD") -> str:
     )
 
 
+def ga4_summary(df: pd.DataFrame, currency: str = "USD") -> str:
+    """Click-through and conversion in words, from ga4_by_type (GA4 sessions, not Listrak clicks)."""
+    if df is None or df.empty or df["sessions"].isna().all():
+        return ("No GA4 data is loaded for this period, so there is no click-through: "
+                "run `lrreport extract ga4` (Listrak's API reports no clicks).")
+    sessions = float(df["sessions"].fillna(0).sum())
+    accepted = float(df["accepted_sends"].fillna(0).sum())
+    bought = float(df["ga4_transactions"].fillna(0).sum())
+    if sessions <= 0:
+        return "GA4 counted no sessions from SMS links in this period."
+    rate = f", {sessions / accepted:.1%} of accepted sends" if accepted else ""
+    top = df.sort_values("click_through_rate", na_position="first").iloc[-1]
+    best = (f" {top['message_type']} has the highest click-through ({top['click_through_rate']:.1%})."
+            if not _missing(top["click_through_rate"]) else "")
+    return (
+        f"GA4 counted {sessions:,.0f} sessions from SMS links{rate}; {bought / sessions:.1%} of them ended "
+        f"in a purchase ({format_value(df['ga4_revenue'].fillna(0).sum(), 'money', currency)}).{best}"
+    )
+
+
 def optout_summary(df: pd.DataFrame) -> str:
     """Total opt-outs and the leading reason, from the optouts_daily query."""
     if df is None or df.empty or df["optouts"].fillna(0).sum() == 0:
@@ -355,6 +375,10 @@ def definitions(settings: Any, timezone: str, latency_target_s: float | None = N
         metric("attributed_revenue"),
         metric("revenue_per_accepted_send"),
         metric("optout_rate"),
+        metric("click_through_rate"),
+        metric("conversion_rate"),
+        metric("ga4_revenue"),
+        metric("average_order_value"),
         ("Unmapped", "SMS-tagged orders whose campaign names no message shell (map them with "
                      "[attribution] campaign_map)."),
         ("Time zone", f"Days are calendar days in {business_tz} (the business time zone): sends are "

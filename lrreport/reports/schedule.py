@@ -160,7 +160,7 @@ def with_warehouse(
     delay = 0.05
     while True:
         try:
-            con = connect(settings, read_only=read_only)
+            con = connect(settings, read_only=read_only, wait_s=max(deadline - time.monotonic(), 0.0))
         except (WarehouseError, duckdb.Error) as exc:
             if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
                 raise

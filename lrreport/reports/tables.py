@@ -151,6 +151,11 @@ def overview_tiles(settings: Any = None) -> tuple[Tile, ...]:
 
 
 OVERVIEW_TILES: tuple[Tile, ...] = overview_tiles()
+# Clicks and purchases from SMS links as GA4 counts them (NULL, shown "n/a", where GA4 was not read).
+GA4_TILES: tuple[Tile, ...] = tuple(
+    metric_tile(name)
+    for name in ("sessions", "click_through_rate", "conversion_rate", "ga4_revenue", "average_order_value")
+)
 
 CONTENT_TILES: tuple[Tile, ...] = (
     Tile("accepted_sends", "Accepted sends", "count"),

@@ -33,14 +33,9 @@ def build(settings: Settings, select: str | None, full_refresh: bool, no_test: b
     A model that fails stops the models downstream of it; the build is recorded as failed and no
     report publishes until a build succeeds. Exits non-zero when a model or a data test fails.
     """
-    from lrreport.warehouse.build import BuildError
     from lrreport.warehouse.build import build as run_build
-    from lrreport.warehouse.db import WarehouseError
 
-    try:
-        result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
-    except (BuildError, WarehouseError) as exc:
-        raise click.ClickException(str(exc)) from None
+    result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
     _finish(result)
     kind = "full refresh" if result.full_refresh else "incremental"
     click.echo(f"built {len(result.models)} models ({kind}) in {result.seconds:.1f} s "
@@ -56,14 +51,9 @@ def build(settings: Settings, select: str | None, full_refresh: bool, no_test: b
 @database_option
 def test(settings: Settings, select: str | None) -> None:
     """Run the data tests against the built models; non-zero exit on failure."""
-    from lrreport.warehouse.build import BuildError
     from lrreport.warehouse.build import test as run_tests
-    from lrreport.warehouse.db import WarehouseError
 
-    try:
-        result = run_tests(settings, select)
-    except (BuildError, WarehouseError) as exc:
-        raise click.ClickException(str(exc)) from None
+    result = run_tests(settings, select)
     _finish(result)
     click.echo(f"all {len(result.tests)} data tests passed")
 
@@ -150,15 +140,12 @@ def metrics(
     show_alerts: bool, compare: str | None,
 ) -> None:
     """The KPI table for a date range: sends, acceptance, segments, revenue, opt-outs, latency, coverage."""
-    from lrreport.warehouse.db import WarehouseError, connect
-    from lrreport.warehouse.metrics import MetricsError, kpis, to_json
+    from lrreport.warehouse.metrics import kpis, to_json
+    from lrreport.warehouse.snapshot import open_for_reading
 
     start_day: date = start.date()
     end_day: date = end.date()
-    try:
-        con = connect(settings, read_only=True)
-    except WarehouseError as exc:
-        raise click.ClickException(str(exc)) from None
+    con = open_for_reading(settings)
     try:
         if show_alerts:
             from lrreport.reports.alerts import alerts
@@ -166,8 +153,6 @@ def metrics(
             flags = alerts(con, settings, start_day, end_day, sender_code_id=sender_code_id, compare=compare)
         else:
             frame = kpis(con, settings, start_day, end_day, by=by, sender_code_id=sender_code_id)
-    except MetricsError as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         con.close()
     if show_alerts:

@@ -32,6 +32,8 @@ DATE_COLUMNS = {
     "listrak_contacts": "subscribe_date",
     "listrak_optouts": "opt_out_date",
     "listrak_phone_lists": "create_date",
+    "ga4_sessions": "report_date",
+    "ga4_days": "report_date",
 }
 
 
@@ -48,12 +50,7 @@ def _quote(name: str) -> str:
 def warehouse_status(settings: Settings) -> dict[str, Any]:
     """Collect the status of the configured warehouse (read-only; the file must exist)."""
     path = settings.database_path
-    if not path.exists():
-        raise WarehouseError(
-            f"no warehouse at {path} yet: load something first, e.g. `lrreport load sends FILE` or "
-            "`lrreport extract listrak`, or point --database / LRREPORT_DATABASE at an existing file"
-        )
-    con = connect(settings, read_only=True)
+    con = connect(settings, read_only=True)  # refuses a missing file or one that is not a warehouse
     try:
         tables = []
         for (name,) in con.execute(read_sql("load/status_raw_tables")).fetchall():
@@ -77,8 +74,10 @@ def warehouse_status(settings: Settings) -> dict[str, Any]:
             load_counts = _rows(con, read_sql("load/status_load_counts"))
             rejects = _rows(con, read_sql("load/status_rejects"))
             state = _rows(con, read_sql("load/status_extract_state"))
-        except duckdb.CatalogException as exc:
-            raise WarehouseError(f"{path} is not an lrreport warehouse (no meta tables): {exc}") from None
+        except duckdb.CatalogException:
+            raise WarehouseError(
+                f"{path} is a DuckDB file but not an lrreport warehouse (it has no meta tables)"
+            ) from None
         try:
             freshness: list[Freshness] | None = read_freshness(con)
         except FreshnessError:
@@ -222,8 +221,11 @@ def status_command(settings: Settings, fmt: str, max_staleness: str | None) -> N
     try:
         allowed = None if max_staleness is None else parse_duration(max_staleness)
         status = warehouse_status(settings)
-    except (WarehouseError, FreshnessError, duckdb.Error) as exc:
+    except FreshnessError as exc:
         raise click.ClickException(str(exc)) from None
+    except duckdb.Error as exc:
+        cause = str(exc).strip().splitlines()[0]
+        raise click.ClickException(f"cannot read the status of {settings.database_path}: {cause}") from None
     now = datetime.now(UTC)
     if fmt == "json":
         click.echo(status_json(status))

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS raw.sends (
     order_id                 VARCHAR,            -- from the column, else the content by regex
     latency_ms               DOUBLE,             -- only the recording sender knows it
     -- computed once at load (queries/load/sms_macros.sql; an older raw.sends gets them from
-    -- lrreport.warehouse.db.ensure_schema): the message as carriers bill it
+    -- migration 2, queries/setup/migrations/002_sends_facts.sql): the message as carriers bill it
     characters               INTEGER NOT NULL,   -- length as sent (each link as 22 characters)
     encoding                 VARCHAR NOT NULL,   -- GSM-7 or UCS-2
     segment_units            INTEGER NOT NULL,   -- septets (GSM-7) or UTF-16 code units (UCS-2)

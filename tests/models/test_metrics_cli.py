@@ -31,8 +31,10 @@ def run_metrics(golden, *args: str) -> str:  # noqa: ANN001
 
 def row(group, attempts, accepted, rate, unique, segments, multi, ucs2, link_orders, link_rev, post_orders,
         post_rev, attributed, per_send, optouts, optout_rate, p50, p90, coverage) -> dict:  # noqa: ANN001
+    # the golden warehouse has no GA4 data: sessions, click-through, conversion, GA4 revenue and
+    # average order value are null everywhere (tests/models/test_ga4_models.py loads some)
     values = [group, attempts, accepted, rate, unique, segments, multi, ucs2, link_orders, link_rev, post_orders,
-              post_rev, attributed, per_send, optouts, optout_rate, p50, p90, coverage]
+              post_rev, attributed, per_send, optouts, optout_rate, p50, p90, coverage, None, None, None, None, None]
     return dict(zip(COLUMNS, values, strict=True))
 
 
