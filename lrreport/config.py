@@ -193,6 +193,7 @@ class ReportSettings:
     cell_timeout_s: int = 600
     run_timeout_s: int = 1800
     latency_target_s: int = 60  # timeliness target drawn on the overview
+    stale_after_minutes: int = 60  # a source ending longer than this before the period is named in a warning
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ def test_notebook_on_demo_data(runs, name):
     assert _errors(run) == []
     assert _figures(run) >= MIN_FIGURES[name]
     html = run.html()
-    # header: the period in words, data as of and generation time with the zone named
+    # header: the period in words, each source's freshness and generation time with the zone named
     assert 'class="lr-header"' in html
-    assert re.search(r"Data as of</dt><dd>\d{4}-\d{2}-\d{2} \d{2}:\d{2} \w+ \(America/New_York\)", html)
+    assert re.search(r"Send log data</dt><dd>to \d{4}-\d{2}-\d{2} \d{2}:\d{2} \w+ \(America/New_York\)", html)
     assert "Generated</dt>" in html
     assert "No data in this period" not in html
     # every figure also carries the HTML the export draws (plotly.js itself never embedded)

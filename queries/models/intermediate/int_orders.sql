@@ -52,6 +52,7 @@ SELECT
     END AS campaign_shell_key,
     o.shipped_at,
     o.delivered_at,
+    o.visited_at,
     o._load_id
 FROM orders AS o
 LEFT JOIN campaign_map AS cm ON {{ lr_name_key('o.utm_campaign') }} = cm.campaign_key

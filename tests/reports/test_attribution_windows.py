@@ -1,0 +1,49 @@
+"""The attribution report's windows side by side differ when orders came days after their send
+(issue 11, item 2): through `lrreport report run` and the exported HTML."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+
+from .conftest import run_cli
+from .html_tables import money, table_with
+
+
+def test_click_windows_show_real_differences(demo_warehouse, tmp_path: Path) -> None:  # noqa: ANN001
+    end = demo_warehouse.spec.end_date
+    start = end - timedelta(days=demo_warehouse.spec.days - 1)
+    con = duckdb.connect(str(demo_warehouse.database), read_only=True)
+    # Link orders of the period placed a day or more after the send they are credited to (30-day
+    # window): under a 1-day click window these are no longer link-credited.
+    late = con.execute(
+        "SELECT count(*) FROM marts.fct_order_attribution "
+        "WHERE rule = 'link' AND seconds_after_send >= 86400 AND order_date BETWEEN ? AND ?",
+        [start, end],
+    ).fetchone()[0]
+    con.close()
+    assert late > 0, "the demo data has no link order more than a day after its send"
+
+    output = tmp_path / "reports"
+    code, out, err = run_cli(
+        "report", "run", "attribution", "--database", str(demo_warehouse.database), "--output", str(output),
+        "-p", f"start_date={start.isoformat()}", "-p", f"end_date={end.isoformat()}",
+        "-p", f"windows={json.dumps([[1, 24], [30, 24]])}",
+    )  # fmt: skip
+    assert code == 0, out + err
+    (page,) = output.glob("attribution/2*/attribution.html")
+    windows = table_with(page.read_text(encoding="utf-8"), "outside click window orders")
+    rows = {r["window"]: r for r in windows}
+    one, thirty = rows["1 d click / 24 h view"], rows["30 d click / 24 h view (configured)"]
+    # Every late link order leaves the link credit under 1 day: it is post-send (a send in the 24 h
+    # before it) or outside the click window; fewer link orders and less link revenue.
+    assert int(one["link orders"]) < int(thirty["link orders"])
+    assert money(one["link revenue"]) < money(thirty["link revenue"])
+    moved = int(thirty["link orders"]) - int(one["link orders"])
+    assert moved == late
+    to_post_send = int(one["post send orders"]) - int(thirty["post send orders"])
+    assert int(one["outside click window orders"]) + to_post_send == late
+    assert int(thirty["outside click window orders"]) == 0
