@@ -85,6 +85,8 @@ def test_an_older_warehouse_is_migrated_on_open_and_recorded(tmp_path: Path) -> 
         assert con.execute("SELECT version, name FROM meta.lr_schema_migrations ORDER BY 1").fetchall() == [
             (2, "raw.sends stores the per-send SMS facts"),
             (3, "raw.orders keeps the order name and the visit time"),
+            (4, "meta.schedule_runs records the try and the mailing"),
+            (5, "raw.orders keeps the cancellation time"),
         ]
         # 'Hi': 2 characters, GSM-7, 2 septets, 1 segment, no link
         assert con.execute(
@@ -94,7 +96,7 @@ def test_an_older_warehouse_is_migrated_on_open_and_recorded(tmp_path: Path) -> 
         con.close()
     connect(settings).close()  # a current file: nothing more is recorded
     check = duckdb.connect(str(db), read_only=True)
-    assert check.execute("SELECT count(*) FROM meta.lr_schema_migrations").fetchall() == [(2,)]
+    assert check.execute("SELECT count(*) FROM meta.lr_schema_migrations").fetchall() == [(4,)]
     check.close()
 
 
