@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
 import click
@@ -51,3 +53,22 @@ def database_option(func: Callable[..., Any], creates: bool = False) -> Callable
 def creating_database_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--database`` for commands that load: a missing warehouse is created, and they say so."""
     return database_option(func, creates=True)
+
+
+def day_of(value: datetime | None) -> date | None:
+    """The date of a ``click.DateTime`` option's value (None stays None)."""
+    return value.date() if value is not None else None
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress bar on stderr (a terminal only) while the block runs; yields ``update(done, total)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=console, disable=not console.is_terminal, transient=True)
+    task = bar.add_task(label, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lrreport.clikit import creating_database_option
+from lrreport.clikit import creating_database_option, day_of, progress_bar
 from lrreport.config import ConfigError, Settings
 from lrreport.extract.ga4 import Ga4ExtractError, Ga4Result, extract_ga4
 from lrreport.extract.ga4_client import Ga4AuthError, Ga4Error
 
 QUOTAS = (("tokensPerDay", "tokens today"), ("tokensPerHour", "tokens this hour"))
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 def describe_quota(quota: dict[str, Any]) -> str:
@@ -54,25 +48,14 @@ def extract_ga4_command(
     in [ga4] key_file or GA4_KEY_FILE. Incremental (the last [ga4] lookback_days days are re-read,
     GA4 revises them), atomic and safe to repeat.
     """
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("reading GA4 rows"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal,
-        transient=True,
-    )
-    task = progress.add_task("rows", total=None)
     try:
-        with progress:
+        with progress_bar("reading GA4 rows") as progress:
             result = extract_ga4(
                 settings,
-                since=_day(since),
-                until=_day(until),
+                since=day_of(since),
+                until=day_of(until),
                 full=full,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
+                progress=progress,
             )
     except (ConfigError, Ga4AuthError) as exc:
         raise click.ClickException(str(exc)) from None
