@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/sqlfluff lint queries/models queries/tests queries/analyses --processes 2
 	$(BIN)/sqlfluff lint --config .sqlfluff-plain queries/reports queries/load queries/extract queries/setup \
-	  queries/schedules --processes 2
+	  queries/schedules queries/sim --processes 2
 
 test: $(STAMP) browser java lint
 	$(BIN)/python -m pytest -n 2 -q

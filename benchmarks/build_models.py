@@ -138,7 +138,7 @@ def prepare(sends: int) -> Path:
         result = load_files(settings, source, [str(path)])
         if not result.ok:
             raise SystemExit(f"loading {path} failed: {result.status}")
-    con = connect(settings)
+    con = connect(settings, create=True)
     _dimensions(con, spec)
     con.close()
     print(f"  loaded in {time.perf_counter() - started:.0f} s", flush=True)

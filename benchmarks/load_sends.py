@@ -90,7 +90,7 @@ def child_pandas(path: str, db: str, sample: int) -> dict[str, Any]:
     from lrreport.sms import count_segments
     from lrreport.warehouse.db import connect
 
-    con = connect(load_settings().with_database(db))
+    con = connect(load_settings().with_database(db), create=True)
     t0 = time.perf_counter()
     frame = pd.read_csv(path, nrows=sample, dtype=str, keep_default_na=False)
     insert = (

@@ -2,9 +2,10 @@
 
 Quick sizes by default (about 10-15 minutes on 2 cores, the first run longer while the 1M warehouse
 is prepared under ``benchmarks/.data/``): loads of 1M sends (CSV, JSONL, Parquet), ``lrreport
-build`` on 1M sends, the Listrak extraction (200k contacts, 50k opt-outs) and the overview render
-on the 1M warehouse. ``--full`` adds the 10M sizes: 10M-row loads, the 10M build (its warehouse
-is generated once, several minutes) and the overview render on the 10M warehouse.
+build`` on 1M sends, the Listrak extraction (200k contacts, 50k opt-outs), the Shopify extraction
+(1M orders), the GA4 extraction (a year of daily rows) and the overview render on the 1M warehouse.
+``--full`` adds the 10M sizes: 10M-row loads, the 10M build (its warehouse is generated once,
+several minutes) and the overview render on the 10M warehouse.
 
     .venv/bin/python benchmarks/run_all.py            # quick
     .venv/bin/python benchmarks/run_all.py --full     # 10M sizes too (slow; run on a quiet machine)
@@ -33,6 +34,8 @@ def plan(full: bool) -> list[tuple[str, list[str]]]:
         ("load_sends", ["--rows", "1000000", *(["--big"] if full else [])]),
         ("build_models", ["--sizes", *sizes]),
         ("extract_listrak", []),
+        ("extract_shopify", ["--reps", "1"]),
+        ("extract_ga4", []),
         # build_models has just built the marts in this warehouse.
         ("render_overview", ["--database", str(warehouse)]),
     ]

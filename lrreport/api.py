@@ -74,17 +74,21 @@ def connect(
     *,
     timezone: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only for analysis, session time zone = business time zone.
+    """Open the warehouse's published snapshot read-only for analysis, session time zone = business time zone.
+
+    The snapshot is the last successful build's marts (plus ``staging.stg_sends`` and the build record),
+    so holding the connection open never blocks a load or a build; reconnect to see a newer build. A
+    warehouse not built since snapshots were introduced is opened itself until its next build.
 
     ``database`` defaults to LRREPORT_DATABASE or the config's ``[warehouse] database``; ``timezone``
     (default: ``[business] timezone``) only changes how timestamps display and cast, never the marts'
     ``day`` / ``*_date`` columns, which are always business-timezone dates.
     """
-    from lrreport.warehouse.db import connect as open_warehouse
+    from lrreport.warehouse.snapshot import open_for_reading
 
     cfg = settings(database, config)
     tz = check_timezone(timezone or cfg.business.timezone)
-    con = open_warehouse(cfg, read_only=True)
+    con = open_for_reading(cfg)
     try:
         con.execute(f"SET TimeZone = '{tz}'")  # validated IANA name above; SET takes no parameters
         present = {row[0] for row in con.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()}

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+import signal
 import sys
+import threading
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 
 from lrreport import __version__
+from lrreport._exceptions import LrreportError
 
 # name -> (module:attribute, one-line help). Importing a stage pulls in pandas, DuckDB, papermill...;
 # listing them here keeps ``lrreport --help`` and every other command quick to start.
@@ -28,8 +35,81 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+
+
+class _Interrupt:
+    """Whether Ctrl-C arrived during this command: DuckDB turns it into ``RuntimeError('Query
+    interrupted')`` and dbt into a failed result, so the signal itself is what tells an interrupt."""
+
+    received = False
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    _Interrupt.received = True
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _watching_sigint() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _Interrupt.received = False
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:300]}" if text else type(exc).__name__
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and the one place errors become messages.
+
+    lrreport's own errors (``LrreportError``) end the command with their message and exit 1; Ctrl-C ends
+    it with exit 130 whatever it interrupted; any other exception is a defect, reported in one line
+    (the traceback with ``-vv``).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = ctx.params.get("verbose", 0) >= 2
+        with _watching_sigint():
+            try:
+                return super().invoke(ctx)
+            except (click.exceptions.Exit, click.ClickException) as exc:
+                if _Interrupt.received and not isinstance(exc, click.exceptions.Exit):
+                    self._interrupted(debug)
+                raise
+            except click.Abort:
+                self._interrupted(debug)
+            except KeyboardInterrupt:
+                self._interrupted(debug)
+            except LrreportError as exc:
+                if _Interrupt.received:
+                    self._interrupted(debug)
+                if debug:
+                    traceback.print_exc()
+                raise click.ClickException(str(exc)) from None
+            except Exception as exc:
+                if _Interrupt.received:
+                    self._interrupted(debug)
+                if debug:
+                    raise
+                click.echo(f"Error: unexpected {_one_line(exc)} (a defect; -vv shows where)", err=True)
+                raise click.exceptions.Exit(EXIT_ERROR) from None
+
+    @staticmethod
+    def _interrupted(debug: bool) -> None:
+        if debug:
+            traceback.print_exc()
+        click.echo("interrupted (Ctrl-C): what was committed stays, the rest was rolled back", err=True)
+        raise click.exceptions.Exit(EXIT_INTERRUPTED)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)

@@ -1,9 +1,10 @@
 """Settings: one TOML file for what is not secret, environment variables for credentials.
 
 Precedence, highest first: command-line options, environment variables (``LISTRAK_TOKEN_URL``,
-``LISTRAK_API_BASE_URL``, ``LRREPORT_DATABASE``), the TOML file (``--config`` / ``LRREPORT_CONFIG`` /
-``./lrreport.toml``), built-in defaults. Credentials come only from ``LISTRAK_CLIENT_ID`` and
-``LISTRAK_CLIENT_SECRET`` and are wrapped so that they never print.
+``LISTRAK_API_BASE_URL``, ``LRREPORT_DATABASE``, ``GA4_KEY_FILE``), the TOML file (``--config`` /
+``LRREPORT_CONFIG`` / ``./lrreport.toml``), built-in defaults. Credentials come only from
+``LISTRAK_CLIENT_ID`` and ``LISTRAK_CLIENT_SECRET`` and are wrapped so that they never print; GA4's
+are a key file whose path is configured and whose contents are never shown.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from lrreport._exceptions import LrreportError
 DEFAULT_TOKEN_URL = "https://auth.listrak.com/OAuth2/Token"
 DEFAULT_API_BASE_URL = "https://api.listrak.com/sms/v1"
 DEFAULT_CONFIG_NAME = "lrreport.toml"
+DEFAULT_GA4_BASE_URL = "https://analyticsdata.googleapis.com"
 SMTP_PASSWORD_ENV = "LRREPORT_SMTP_PASSWORD"
 COMPARE_CHOICES = ("previous", "year")  # what a report's numbers are compared with
 _ADDRESS = re.compile(r"[^@\s<>]+@[^@\s<>]+")
@@ -94,6 +96,30 @@ class ListrakSettings:
 
 
 @dataclass(frozen=True)
+class Ga4Settings:
+    property_id: str = ""  # the GA4 property's numeric id (Admin > Property details)
+    key_file: str = ""  # service-account key file (JSON); env GA4_KEY_FILE wins
+    base_url: str = DEFAULT_GA4_BASE_URL
+    lookback_days: int = 3  # GA4 keeps processing a day for up to ~72 hours: re-read the last days
+    history_start: str = "2020-10-14"  # first date a full extraction asks for (GA4's launch)
+    page_size: int = 10_000  # rows per runReport call (GA4 allows up to 250,000)
+    concurrency: int = 4  # pages asked for at once after the first (GA4 allows 10 per property)
+    timeout_s: float = 60.0
+    max_retries: int = 6
+    retry_deadline_s: float = 300.0
+
+
+@dataclass(frozen=True)
+class ShopifySettings:
+    shop: str = ""  # the shop's handle ("my-store") or its myshopify.com domain
+    api_version: str = "2026-10"  # Admin API version, YYYY-MM
+    base_url: str = ""  # empty: https://{shop}.myshopify.com; a test points it at a local simulator
+    timeout_s: float = 60.0
+    poll_interval_s: float = 2.0  # between looks at a running bulk operation
+    max_wait_s: float = 6 * 3600.0  # give up on a bulk operation that runs longer than this
+
+
+@dataclass(frozen=True)
 class WarehouseSettings:
     database: str = "lrreport.duckdb"
     memory_limit: str = ""  # DuckDB memory_limit, empty for DuckDB's default
@@ -104,6 +130,7 @@ class WarehouseSettings:
     engine: str = "duckdb"  # duckdb | spark: where `lrreport build` runs the models
     spark_profiles_dir: str = ""  # a folder with the dbt profiles.yml of a Spark cluster or Databricks
     spark_target: str = ""  # the target of that profile; empty: its default
+    lock_wait_s: float = 600.0  # how long a command waits for another writer to finish
 
 
 @dataclass(frozen=True)
@@ -128,6 +155,12 @@ class LoadSettings:
     max_rejects: int = 0  # a load with more rejected rows than this exits non-zero
     sends_columns: dict[str, str] = field(default_factory=dict)  # old name -> send-log column
     orders_columns: dict[str, str] = field(default_factory=dict)  # old name -> orders column
+    # the file's status word -> placed / cancelled / refunded, over lrreport.extract.values.ORDER_STATUSES
+    order_statuses: dict[str, str] = field(default_factory=dict)
+    source_timezone: str = "UTC"  # IANA zone of file times written without an offset
+    date_order: str = "MDY"  # how to read an ambiguous date like 03/04/2026: MDY or DMY
+    earliest_year: int = 2000  # times before this year or after latest_year are rejected
+    latest_year: int = 2100
 
 
 @dataclass(frozen=True)
@@ -166,6 +199,7 @@ class ReportSettings:
     cell_timeout_s: int = 600
     run_timeout_s: int = 1800
     latency_target_s: int = 60  # timeliness target drawn on the overview
+    stale_after_minutes: int = 60  # a source ending longer than this before the period is named in a warning
 
 
 @dataclass(frozen=True)
@@ -211,6 +245,8 @@ class ScheduleSettings:
 @dataclass(frozen=True)
 class Settings:
     listrak: ListrakSettings = field(default_factory=ListrakSettings)
+    ga4: Ga4Settings = field(default_factory=Ga4Settings)
+    shopify: ShopifySettings = field(default_factory=ShopifySettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
     business: BusinessSettings = field(default_factory=BusinessSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
@@ -250,6 +286,17 @@ def credentials_from_env(env: dict[str, str] | None = None) -> Credentials:
             "(create an SMS integration in Listrak's Integration Management to get them)."
         )
     return Credentials(env["LISTRAK_CLIENT_ID"], Secret(env["LISTRAK_CLIENT_SECRET"]))
+
+
+def shopify_token_from_env(env: dict[str, str] | None = None) -> Secret:
+    """Read ``SHOPIFY_ACCESS_TOKEN`` (a custom app's Admin API access token); never printed."""
+    env = os.environ if env is None else env
+    if not env.get("SHOPIFY_ACCESS_TOKEN"):
+        raise ConfigError(
+            "Shopify access token missing: set SHOPIFY_ACCESS_TOKEN in the environment (the Admin API "
+            "access token of a custom app with the read_orders scope)."
+        )
+    return Secret(env["SHOPIFY_ACCESS_TOKEN"])
 
 
 def smtp_password_from_env(env: dict[str, str] | None = None) -> Secret | None:
@@ -293,17 +340,31 @@ def _validate(settings: Settings) -> None:
     for where, tz in (
         ("business.timezone", settings.business.timezone),
         ("extract.optout_timezone", settings.extract.optout_timezone),
+        ("load.source_timezone", settings.load.source_timezone),
     ):
         try:
             ZoneInfo(tz)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{settings.source}: {where} = {tz!r} is not an IANA time zone") from None
+    if settings.load.date_order not in ("MDY", "DMY"):
+        raise ConfigError(f"{settings.source}: load.date_order must be 'MDY' or 'DMY'")
     if settings.extract.subscribe_window not in ("day", "week"):
         raise ConfigError(f"{settings.source}: extract.subscribe_window must be 'day' or 'week'")
     if settings.warehouse.engine not in ("duckdb", "spark"):
         raise ConfigError(f"{settings.source}: warehouse.engine must be 'duckdb' or 'spark'")
+    if not re.fullmatch(r"20[0-9]{2}-(01|04|07|10)|unstable", settings.shopify.api_version):
+        raise ConfigError(
+            f"{settings.source}: shopify.api_version must be a Shopify API version like 2026-10 "
+            f"(YYYY-MM, quarterly), got {settings.shopify.api_version!r}"
+        )
     if not 1 <= settings.listrak.page_size <= 5000:
         raise ConfigError(f"{settings.source}: listrak.page_size must be between 1 and 5000")
+    if not 1 <= settings.ga4.page_size <= 250_000:
+        raise ConfigError(f"{settings.source}: ga4.page_size must be between 1 and 250000")
+    if not 1 <= settings.ga4.concurrency <= 10:
+        raise ConfigError(f"{settings.source}: ga4.concurrency must be between 1 and 10")
+    if settings.ga4.property_id and not settings.ga4.property_id.isdigit():
+        raise ConfigError(f"{settings.source}: ga4.property_id must be the property's numeric id")
     if settings.alerts.compare not in COMPARE_CHOICES:
         raise ConfigError(f"{settings.source}: alerts.compare must be one of {', '.join(COMPARE_CHOICES)}")
     for kind, target in settings.alerts.latency_targets_s.items():
@@ -375,5 +436,7 @@ def load_settings(
     if env.get("LISTRAK_API_BASE_URL"):
         listrak = replace(listrak, api_base_url=env["LISTRAK_API_BASE_URL"])
     settings = replace(settings, listrak=listrak).with_database(env.get("LRREPORT_DATABASE"))
+    if env.get("GA4_KEY_FILE"):
+        settings = replace(settings, ga4=replace(settings.ga4, key_file=env["GA4_KEY_FILE"]))
     _validate(settings)
     return settings

@@ -11,6 +11,7 @@ import gzip
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lrreport._exceptions import LrreportError
 
@@ -38,9 +39,11 @@ class LoadInputError(LrreportError):
 class InputFile:
     """One file to load: where it is, its format, and whether it is gzip-compressed."""
 
-    path: Path
-    fmt: str  # csv | jsonl | parquet
+    path: Path  # for rows handed over by Python (fmt "rows"), the name of their origin
+    fmt: str  # csv | jsonl | parquet | rows
     compressed: bool
+    has_nul: bool = False  # a NUL byte somewhere in the text: the rows holding one are rejected
+    rows: Any = None  # fmt "rows": the Arrow table (or anything DuckDB scans) holding them
 
     @property
     def name(self) -> str:
@@ -146,7 +149,12 @@ def sniff(path: Path) -> InputFile:
     head = _head(path, compressed)
     if head.startswith(_PARQUET_MAGIC):
         raise LoadInputError(f"{path}: named as {fmt.upper()} but the content is a Parquet file")
-    if b"\x00" in head:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        raise LoadInputError(
+            f"{path}: the text is UTF-16 encoded; save it as UTF-8 "
+            "(e.g. iconv -f UTF-16 -t UTF-8) and load that"
+        )
+    if head.count(b"\x00") > len(head) // 100:
         raise LoadInputError(f"{path}: named as {fmt.upper()} but the content is binary, not text")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if fmt == "jsonl":
@@ -155,11 +163,39 @@ def sniff(path: Path) -> InputFile:
             raise LoadInputError(f"{path}: named as JSON lines but the content is {what}")
     elif text.startswith(("{", "[")):
         raise LoadInputError(f"{path}: named as CSV but the content looks like JSON")
-    return InputFile(path, fmt, compressed)
+    return InputFile(path, fmt, compressed, has_nul=_has_nul(path, compressed, fmt == "jsonl"))
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: ASCII text with a NUL beside every other byte."""
+    sample = head[:512]
+    return len(sample) >= 8 and (
+        sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    )
+
+
+def _has_nul(path: Path, compressed: bool, json_escapes: bool) -> bool:
+    """Whether the (decompressed) text may hold a NUL character: the byte, or JSON's escape of it.
+
+    A fast scan, chunk by chunk (chunks overlap by the escape's length less one).
+    """
+    opener = gzip.open if compressed else open
+    tail = b""
+    try:
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            while chunk := fh.read(1 << 22):
+                if b"\x00" in chunk:
+                    return True
+                if json_escapes and (b"\\u0000" in chunk or b"\\u0000" in tail + chunk[:5]):
+                    return True
+                tail = chunk[-5:]
+    except (OSError, EOFError, zlib.error) as exc:
+        raise LoadInputError(f"{path}: not a readable gzip file ({exc})") from None
+    return False
 
 
 def is_empty(file: InputFile) -> bool:
     """True when a text file has no content at all (a zero-row export)."""
-    if file.fmt == "parquet":
+    if file.fmt in ("parquet", "rows"):
         return False
     return not _head(file.path, file.compressed).strip(b"\xef\xbb\xbf \t\r\n")

@@ -605,7 +605,7 @@ def extract_listrak(
     """
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
-    con = connect(settings)
+    con = connect(settings, create=True)
     try:
         with ListrakClient(settings.listrak, credentials, **(client_options or {})) as client:
             job = ListrakExtraction(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import datetime
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from lrreport.clikit import database_option
+from lrreport.clikit import creating_database_option, day_of, progress_bar
 from lrreport.config import ConfigError, Settings, credentials_from_env
 from lrreport.extract.listrak import TARGETS, ExtractError, extract_listrak
 from lrreport.lake.commands import write_after_load
@@ -17,12 +15,8 @@ from lrreport.lake.options import lake_option
 from lrreport.listrak import ListrakAuthError, ListrakError
 
 
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
-
-
 @click.command("listrak")
-@database_option
+@creating_database_option
 @lake_option
 @click.option(
     "--since",
@@ -57,27 +51,16 @@ def extract_listrak_command(
         credentials = credentials_from_env()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("extracting windows"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not console.is_terminal,
-        transient=True,
-    )
-    task = progress.add_task("windows", total=None)
     try:
-        with progress:
+        with progress_bar("extracting windows") as progress:
             result = extract_listrak(
                 settings,
                 credentials,
-                since=_day(since),
-                until=_day(until),
+                since=day_of(since),
+                until=day_of(until),
                 sender_codes=sender_codes,
                 full=full,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
+                progress=progress,
             )
     except ListrakAuthError as exc:
         raise click.ClickException(f"Listrak refused access: {exc}") from None

@@ -10,13 +10,16 @@ from typing import Any
 import click
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lrreport.clikit import database_option
+from lrreport.clikit import creating_database_option
 from lrreport.config import Settings
 from lrreport.extract.files import LoadInputError, supported_suffixes
 from lrreport.extract.loading import LoadResult, RejectLimit, load_files, parse_column_map
+from lrreport.extract.presets import presets
+from lrreport.extract.sources import ORDERS, SENDS
 from lrreport.lake.commands import write_after_load
 from lrreport.lake.options import lake_option
 from lrreport.warehouse.db import WarehouseError
@@ -65,6 +68,8 @@ def _summary(result: LoadResult, console: Console) -> None:
         table.add_row("older versions in batch", f"{result.duplicates:,}")
         table.add_row("unchanged (already stored)", f"{result.unchanged:,}")
         table.add_row("replaced by newer version", f"{result.replaced:,}")
+        if result.continued:
+            table.add_row("line-item rows folded into their order", f"{result.continued:,}")
     table.add_row("rows rejected", f"{result.rejected_rows:,} (limit {result.limit})")
     table.add_row("seconds", f"{result.duration_s:.2f}")
     console.print(table)
@@ -76,13 +81,18 @@ def _summary(result: LoadResult, console: Console) -> None:
         reasons.add_column("reason")
         reasons.add_column("count", justify="right")
         for column, reason, n in result.rejects:
-            reasons.add_row(column, reason, f"{n:,}")
+            reasons.add_row(escape(column), escape(reason), f"{n:,}")
         console.print(reasons)
         console.print(f"details: SELECT * FROM meta.rejects WHERE load_id = '{result.load_id}'")
 
 
 def _run_load(
-    settings: Settings, source: str, paths: tuple[str, ...], maps: tuple[str, ...], max_rejects: str | None
+    settings: Settings,
+    source: str,
+    paths: tuple[str, ...],
+    maps: tuple[str, ...],
+    max_rejects: str | None,
+    preset: str | None = None,
 ) -> None:
     console = Console(soft_wrap=True)
     try:
@@ -93,13 +103,20 @@ def _run_load(
         column_map = parse_column_map(maps)
         with _progress(sys.stdout.isatty()) as progress:
             result = load_files(
-                settings, source, list(paths), column_map=column_map, max_rejects=limit, progress=progress
+                settings,
+                source,
+                list(paths),
+                column_map=column_map,
+                max_rejects=limit,
+                progress=progress,
+                preset=preset,
             )
     except (LoadInputError, WarehouseError) as exc:
         raise click.ClickException(f"{exc}\nNothing was loaded.") from None
-    except duckdb.Error as exc:
+    except duckdb.Error as exc:  # not the input's fault: the first line of DuckDB's message, short
+        first = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
         raise click.ClickException(
-            f"the load failed: {exc}\nNothing was loaded (the transaction was rolled back)."
+            f"the load failed: {first}\nNothing was loaded (the transaction was rolled back)."
         ) from None
     _summary(result, console)
     if not result.ok:
@@ -128,7 +145,7 @@ def _load_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="Read the file's column OLD as column NEW (repeatable); adds to the config's mapping.",
     )(func)
     func = click.argument("paths", nargs=-1, required=True, metavar="PATH...")(func)
-    return database_option(lake_option(func))
+    return creating_database_option(lake_option(func))
 
 
 @click.command(
@@ -136,8 +153,9 @@ def _load_options(func: Callable[..., Any]) -> Callable[..., Any]:
     help="Load send logs (Send Transactional Message attempts) into raw.sends.\n"
     + _COMMON_HELP
     + """
-Required columns: sent_at, sender_code_id, phone_list_id, transactional_message_id, phone_number,
-message_content, http_status; optional: send_id, resource_id, error_code, order_id, latency_ms.
+"""
+    + SENDS.table.help_text()
+    + """
 A send_id already stored is skipped (the first load wins); without send_id the row's content hash is
 its id. Without order_id, the order is found in the content with load.order_id_regex.""",
 )
@@ -153,13 +171,26 @@ def load_sends(
     help="Load orders exports into raw.orders.\n"
     + _COMMON_HELP
     + """
-Required columns: order_id, ordered_at, order_total; optional: phone_number, email, currency,
-status, refunded_total, landing_url, utm_source, utm_medium, utm_campaign, utm_content, shipped_at,
-delivered_at, order_name, visited_at. The newest version of an order wins (later file, later row,
+"""
+    + ORDERS.table.help_text()
+    + """
+The newest version of an order wins (later file, later row,
 later load); UTM values not given as columns are read from landing_url.""",
 )
 @_load_options
+@click.option(
+    "--preset",
+    type=click.Choice(sorted(p.name for p in presets().values() if p.source == "orders")),
+    default=None,
+    help="Read a platform's own export as it comes: shopify = Shopify admin's orders CSV export "
+    "(Id, Name, Created at, Total, Financial Status, Cancelled at, Fulfilled at, Phone, ...; one row "
+    "per line item, folded into its order).",
+)
 def load_orders(
-    settings: Settings, paths: tuple[str, ...], maps: tuple[str, ...], max_rejects: str | None
+    settings: Settings,
+    paths: tuple[str, ...],
+    maps: tuple[str, ...],
+    max_rejects: str | None,
+    preset: str | None,
 ) -> None:
-    _run_load(settings, "orders", paths, maps, max_rejects)
+    _run_load(settings, "orders", paths, maps, max_rejects, preset)

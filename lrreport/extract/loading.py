@@ -14,15 +14,18 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from lrreport.config import Settings
 from lrreport.extract.files import InputFile, LoadInputError, expand_paths, is_empty, sniff
-from lrreport.extract.lines import physical_lines
+from lrreport.extract.lines import CsvDialect, check_header, physical_lines, read_error
 from lrreport.extract.phones import create_phone_table, install_phone_macros, pending_phones, phone_map
+from lrreport.extract.presets import Preset, preset_for
 from lrreport.extract.sources import SOURCES, FileSource
+from lrreport.extract.values import set_parse_variables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
 
@@ -79,6 +82,7 @@ class LoadResult:
     rows_loaded: int = 0
     duplicates: int = 0  # sends already stored or repeated in the batch; older order versions
     unchanged: int = 0  # orders identical to the stored version (not rewritten)
+    continued: int = 0  # rows folded into an earlier row of their order (a preset's line items)
     replaced: int = 0  # stored orders replaced by a newer version
     rejected_rows: int = 0
     rejects: list[tuple[str, str, int]] = field(default_factory=list)  # (column, reason, count)
@@ -164,14 +168,30 @@ def _stage_file(
     first: bool,
     source: FileSource,
     column_map: dict[str, str],
-) -> None:
-    """Read one file into temp table ``_file`` with the source's columns, then into ``_stage``."""
+    preset: Preset | None,
+) -> CsvDialect | None:
+    """Read one file into temp table ``_file`` with the source's columns, then into ``_stage``.
+
+    Returns the CSV dialect found (delimiter, quote, lines before the header), for line numbers.
+    """
     _set(con, "load_path", str(file.path))
     _set(con, "load_file_idx", index)
+    dialect = None
+    if file.fmt == "rows":
+        con.register("_rows_in", file.rows)
     try:
+        if file.fmt == "csv":
+            dialect = CsvDialect(*con.execute(read_sql("load/sniff_csv")).fetchall()[0])
         described = con.execute(read_sql(f"load/describe_{file.fmt}")).fetchall()
-        have = [row[0] for row in described]
-        renames, drops, adds = plan_columns(file, have, source, column_map)
+    except duckdb.Error as exc:
+        raise read_error(file, exc, dialect) from None
+    have = [row[0] for row in described]
+    if dialect is not None:
+        have = check_header(file, dialect, have)
+    merges = _merges(have, preset)
+    planned = [c for c in have if c not in {x for cands in merges.values() for x in cands}] + list(merges)
+    renames, drops, adds = plan_columns(file, planned, source, column_map)
+    try:
         if file.fmt == "jsonl":
             # DuckDB saw only a sample of the records: ask for every key the load could use too,
             # so a key that first appears further down is read rather than silently dropped
@@ -182,8 +202,13 @@ def _stage_file(
             _set(con, "load_json_columns", {c: "VARCHAR" for c in have})
         con.execute(read_sql(f"load/read_{file.fmt}"))
     except duckdb.Error as exc:
-        kind = {"csv": "CSV", "jsonl": "JSON lines", "parquet": "Parquet"}[file.fmt]
-        raise LoadInputError(f"{file.name}: cannot be read as {kind}: {exc}") from None
+        raise read_error(file, exc, dialect) from None
+    for col, cands in merges.items():
+        con.execute(f"ALTER TABLE _file ADD COLUMN {_quote(col)} VARCHAR")
+        first_given = ", ".join(f"lr_text({_quote(c)})" for c in cands)
+        con.execute(f"UPDATE _file SET {_quote(col)} = coalesce({first_given})")
+        for c in cands:
+            con.execute(f"ALTER TABLE _file DROP COLUMN {_quote(c)}")
     for old, new in renames.items():
         con.execute(f"ALTER TABLE _file RENAME COLUMN {_quote(old)} TO {_quote(new)}")
     for col in drops:
@@ -195,9 +220,25 @@ def _stage_file(
     else:
         con.execute(read_sql("load/stage_append"))
         con.execute("DROP TABLE _file")
+    return dialect
 
 
-def _record_rejects(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> None:
+def _merges(have: list[str], preset: Preset | None) -> dict[str, tuple[str, ...]]:
+    """The preset's loader columns given by several of the file's columns (those it has)."""
+    if preset is None:
+        return {}
+    by_norm = {_norm(c): c for c in have}
+    out = {}
+    for col, cands in preset.merges().items():
+        present = tuple(by_norm[_norm(c)] for c in cands if _norm(c) in by_norm)
+        if present:
+            out[col] = present
+    return out
+
+
+def _record_rejects(
+    con: duckdb.DuckDBPyConnection, files: list[InputFile], dialects: dict[int, CsvDialect]
+) -> None:
     """Map rejected record numbers to physical lines, then write ``meta.rejects``."""
     by_file: dict[int, list[int]] = {}
     for idx, row in con.execute(read_sql("load/rejects_rows")).fetchall():
@@ -206,12 +247,7 @@ def _record_rejects(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> N
     rows: list[int] = []
     lines: list[int] = []
     for idx, wanted in by_file.items():
-        file = files[idx]
-        delimiter, quote = ",", '"'
-        if file.fmt == "csv":
-            _set(con, "load_path", str(file.path))
-            delimiter, quote = con.execute(read_sql("load/sniff_csv")).fetchall()[0]
-        for row, line in physical_lines(file, wanted, delimiter=delimiter, quote=quote).items():
+        for row, line in physical_lines(files[idx], wanted, dialects.get(idx)).items():
             idxs.append(idx)
             rows.append(row)
             lines.append(line)
@@ -247,21 +283,24 @@ def _record_load(
     )
 
 
-def _write_sends(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    con.execute(read_sql("load/sends_keyed"))
-    repeats = con.execute(read_sql("load/sends_repeats")).fetchall()[0][0]
-    insert = "load/sends_insert_first" if repeats else "load/sends_insert"
-    result.rows_loaded = con.execute(read_sql(insert)).fetchall()[0][0]
-    result.duplicates = result.rows_in - result.rejected_rows - result.rows_loaded
+def _write_first_wins(con: duckdb.DuckDBPyConnection, source: FileSource, result: LoadResult) -> None:
+    """Insert the good rows whose key is not stored yet (sends: the first load wins)."""
+    con.execute(read_sql(source.keyed_sql))
+    repeats = con.execute(source.table.key_repeats_sql("_keyed")).fetchall()[0][0]
+    insert = source.table.insert_new_keys_sql("_keyed", first_of_repeats=bool(repeats))
+    result.rows_loaded = con.execute(insert).fetchall()[0][0]
+    result.duplicates = result.rows_in - result.continued - result.rejected_rows - result.rows_loaded
 
 
-def _write_orders(con: duckdb.DuckDBPyConnection, result: LoadResult) -> None:
-    con.execute(read_sql("load/orders_new"))
-    latest = con.execute("SELECT count(*) FROM _new_orders").fetchall()[0][0]
-    result.duplicates = result.rows_in - result.rejected_rows - latest
-    result.unchanged = con.execute(read_sql("load/orders_drop_unchanged")).fetchall()[0][0]
-    result.replaced = con.execute(read_sql("load/orders_replace")).fetchall()[0][0]
-    result.rows_loaded = con.execute(read_sql("load/orders_insert")).fetchall()[0][0]
+def _write_newest_wins(con: duckdb.DuckDBPyConnection, source: FileSource, result: LoadResult) -> None:
+    """Per key the newest good row; identical stored rows kept, changed ones replaced (orders)."""
+    table = source.table
+    con.execute(table.newest_versions_sql())
+    latest = con.execute("SELECT count(*) FROM _new").fetchall()[0][0]
+    result.duplicates = result.rows_in - result.continued - result.rejected_rows - latest
+    result.unchanged = con.execute(table.drop_unchanged_sql()).fetchall()[0][0]
+    result.replaced = con.execute(table.replace_sql()).fetchall()[0][0]
+    result.rows_loaded = con.execute(table.insert_sql("_new")).fetchall()[0][0]
 
 
 def new_load_id(source: str) -> str:
@@ -277,6 +316,7 @@ def load_files(
     column_map: dict[str, str] | None = None,
     max_rejects: RejectLimit | None = None,
     progress: Progress | None = None,
+    preset: str | None = None,
 ) -> LoadResult:
     """Load the files at ``paths`` (files, folders, globs) as ``source_name`` (sends | orders).
 
@@ -284,27 +324,77 @@ def load_files(
     status ``rejected_over_threshold`` are recorded. A bad file raises ``LoadInputError`` and the
     database keeps nothing of the load except a ``failed`` row in ``meta.loads``.
     """
+    found = expand_paths(list(paths))
+    return _load(
+        settings,
+        source_name,
+        [str(p) for p in found],
+        lambda: [sniff(p) for p in found],  # a file that is not what it claims is a failed load
+        column_map=column_map,
+        max_rejects=max_rejects,
+        progress=progress,
+        preset=preset,
+    )
+
+
+def load_rows(
+    settings: Settings,
+    source_name: str,
+    rows: Any,
+    origin: str,
+    *,
+    column_map: dict[str, str] | None = None,
+    max_rejects: RejectLimit | None = None,
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Load rows Python already holds (an Arrow table, or anything DuckDB scans) as ``source_name``.
+
+    For an extractor that lands its rows through the file loader's rules (the Shopify extractor's
+    orders): the same parsing, rejects, keys and transaction as ``load_files``; ``origin`` names
+    them in ``_source_file`` and ``meta.rejects`` (e.g. ``shopify:bulk/123``), lines are row numbers.
+    """
+    return _load(
+        settings,
+        source_name,
+        [origin],
+        lambda: [InputFile(Path(origin), "rows", False, rows=rows)],
+        column_map=column_map,
+        max_rejects=max_rejects,
+        progress=progress,
+    )
+
+
+def _load(
+    settings: Settings,
+    source_name: str,
+    names: list[str],
+    open_inputs: Callable[[], list[InputFile]],
+    *,
+    column_map: dict[str, str] | None,
+    max_rejects: RejectLimit | None,
+    progress: Progress | None,
+    preset: str | None = None,
+) -> LoadResult:
     source = SOURCES[source_name]
     limit = max_rejects if max_rejects is not None else RejectLimit(count=settings.load.max_rejects)
-    mapping = {**source.column_map(settings), **(column_map or {})}
-    files = [sniff(p) for p in expand_paths(list(paths))]
+    chosen = preset_for(preset, source.name) if preset else None
+    mapping = {**(chosen.column_map() if chosen else {}), **source.column_map(settings), **(column_map or {})}
 
     def step(what: str, done: int, total: int) -> None:
         log.info("%s load: %s (step %d of %d)", source.name, what, done, total)
         if progress is not None:
             progress(what, done, total)
 
-    total_steps = len(files) + 2
+    total_steps = len(names) + 2
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    result = LoadResult(
-        load_id=new_load_id(source.name), source=source.name, files=[f.name for f in files], limit=limit
-    )
-    con = connect(settings)
+    result = LoadResult(load_id=new_load_id(source.name), source=source.name, files=names, limit=limit)
+    con = connect(settings, create=True)
     try:
         con.begin()
         try:
-            _run(con, settings, source, files, mapping, result, step, total_steps)
+            files = open_inputs()
+            _run(con, settings, source, files, mapping, result, step, total_steps, chosen)
             _record_load(con, result, source, started, None if result.ok else f"rejects over limit {limit}")
             con.commit()
         except BaseException as exc:
@@ -347,8 +437,15 @@ def _run(
     result: LoadResult,
     step: Progress,
     total_steps: int,
+    preset: Preset | None = None,
 ) -> None:
     con.execute("SET enable_progress_bar = false")  # our own progress display, or none
+    problems = source.table.schema_problems(con)
+    if problems:
+        raise LoadInputError(
+            f"{source.target} in {settings.database_path} is not in the layout this lrreport writes: "
+            f"{'; '.join(problems)}. Nothing was changed; upgrade or rebuild that warehouse."
+        )
     con.execute(read_sql("load/macros"))
     con.execute(read_sql("load/orders_macros"))
     con.execute(read_sql("load/sms_macros"))
@@ -357,14 +454,16 @@ def _run(
     _set(con, "loaded_at", datetime.now(UTC))
     _set(con, "load_files", result.files)
     _set(con, "order_id_regex", settings.load.order_id_regex)
+    set_parse_variables(con, settings)
     staged = 0
     offsets = [0] * len(files)  # the rowid in _stage where each file's rows start
+    dialects: dict[int, CsvDialect] = {}
     for i, file in enumerate(files):
         step(f"reading {file.path.name} ({i + 1}/{len(files)})", i, total_steps)
         if is_empty(file):
             result.empty_files.append(file.name)
             continue
-        _stage_file(con, file, i, staged == 0, source, mapping)
+        dialects[i] = _stage_file(con, file, i, staged == 0, source, mapping, preset)
         staged += 1
         offsets[i] = con.execute(read_sql("load/stage_file_start")).fetchall()[0][0] or 0
     if staged:
@@ -377,24 +476,27 @@ def _run(
     # normalises the distinct other texts (usually few), whose values are then filled in.
     region = settings.business.default_region
     install_phone_macros(con, region)
-    con.execute(read_sql(source.typed_sql))
+    table = source.table
+    nul_check = any(f.has_nul or f.fmt in ("parquet", "rows") for f in files)  # not scanned
+    con.execute(table.typed_sql(skip=preset.skip if preset else None, nul_check=nul_check))
+    result.continued = result.rows_in - con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
     pending = pending_phones(con)
     result.phones_in_python = len(pending)
     if pending:
         create_phone_table(con, phone_map(pending, region))
-        con.execute(read_sql(source.phone_rule_sql))
-    con.execute(read_sql(source.bad_sql))
-    con.execute(read_sql(source.rejects_sql))
-    result.rejected_rows = con.execute("SELECT count(*) FROM _bad").fetchall()[0][0]
-    result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]
+        con.execute(read_sql("load/phone_rule"))
+        con.execute(table.recheck_sql())
+    result.rejected_rows = con.execute("SELECT count(*) FROM _typed WHERE NOT _ok").fetchall()[0][0]
     if result.rejected_rows:
-        _record_rejects(con, files)
+        con.execute(table.rejects_sql())
+        result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]
+        _record_rejects(con, files, dialects)
     if not result.limit.allows(result.rejected_rows, result.rows_in):
         result.status = "rejected_over_threshold"
         return
     con.execute(read_sql("load/drop_stage"))
     step(f"writing {source.target}", len(files) + 1, total_steps)
-    if source.name == "sends":
-        _write_sends(con, result)
+    if source.write == "first_wins":
+        _write_first_wins(con, source, result)
     else:
-        _write_orders(con, result)
+        _write_newest_wins(con, source, result)

@@ -41,9 +41,5 @@ def readable(settings: Any) -> Any:
     if settings.warehouse.engine != "spark":
         return settings
     from lrreport.lake.reader import lake_reader
-    from lrreport.lake.writer import LakeError
 
-    try:
-        return lake_reader(settings)
-    except LakeError as exc:
-        raise click.ClickException(str(exc)) from None
+    return lake_reader(settings)  # a LakeError is reported by the CLI

@@ -22,6 +22,17 @@ from lrreport.listrak.errors import (
     ListrakRetryError,
     ListrakTransportError,
 )
+from lrreport.listrak.models import (
+    CONTACT,
+    CONTACT_DETAILS,
+    CONTACT_LIST,
+    OPT_OUT,
+    PHONE_LIST,
+    PROFILE_FIELD,
+    SENDER_CODE,
+    TRANSACTIONAL_MESSAGE,
+    Model,
+)
 from lrreport.listrak.paging import check_count, iter_pages
 from lrreport.listrak.retry import (
     EXT_ATTEMPTS,
@@ -206,15 +217,16 @@ class ListrakClient:
                 route=describe(response.request),
             ) from None
 
-    def _get_one(self, path: str) -> dict[str, Any]:
+    def _get_one(self, path: str, model: Model) -> dict[str, Any]:
         body = self._get_json(path)
         try:
-            return unwrap_resource(body)
+            record = unwrap_resource(body)
         except ListrakError:
             raise ListrakError("expected one resource as a JSON object", route=f"GET {path}") from None
+        return model.parse(record, f"GET {path}")
 
     def _pages(
-        self, path: str, params: dict[str, Any] | None = None, *, paged: bool = True,
+        self, path: str, model: Model, params: dict[str, Any] | None = None, *, paged: bool = True,
         count: int | None = None,
     ) -> Iterator[Page]:
         base = dict(params or {})
@@ -227,38 +239,43 @@ class ListrakClient:
                 query["cursor"] = cursor
             return self._get_json(path, query)
 
-        yield from iter_pages(fetch, f"GET {path}", first_cursor="Start" if paged else None)
+        pages = iter_pages(fetch, f"GET {path}", first_cursor="Start" if paged else None)
+        for number, page in enumerate(pages, start=1):
+            yield [model.parse(record, f"GET {path} page {number}") for record in page]
 
-    def _all(self, path: str, params: dict[str, Any] | None = None, *, paged: bool = True) -> Page:
+    def _all(
+        self, path: str, model: Model, params: dict[str, Any] | None = None, *, paged: bool = True
+    ) -> Page:
         rows: Page = []
-        for page in self._pages(path, params, paged=paged):
+        for page in self._pages(path, model, params, paged=paged):
             rows.extend(page)
         return rows
 
     # -- sender codes ---------------------------------------------------------------------------
     def sender_codes(self) -> Page:
         """Every sender code (short code) of the account: ``GET /ShortCode``."""
-        return self._all("ShortCode", paged=False)
+        return self._all("ShortCode", SENDER_CODE, paged=False)
 
     def sender_code(self, sender_code_id: int) -> dict[str, Any]:
         """One sender code: ``GET /ShortCode/{id}``."""
-        return self._get_one(f"ShortCode/{int(sender_code_id)}")
+        return self._get_one(f"ShortCode/{int(sender_code_id)}", SENDER_CODE)
 
     # -- lists and message shells -----------------------------------------------------------------
     def phone_lists(self, sender_code_id: int, status: str = "active") -> Page:
         """The SMS lists of a sender code with the given status (``active`` or ``inactive``)."""
         if status not in ("active", "inactive"):
             raise ValueError(f"list status must be 'active' or 'inactive', got {status!r}")
-        return self._all(f"ShortCode/{int(sender_code_id)}/PhoneList", {"status": status})
+        return self._all(f"ShortCode/{int(sender_code_id)}/PhoneList", PHONE_LIST, {"status": status})
 
     def phone_list(self, sender_code_id: int, phone_list_id: int) -> dict[str, Any]:
         """One SMS list."""
-        return self._get_one(f"ShortCode/{int(sender_code_id)}/PhoneList/{int(phone_list_id)}")
+        return self._get_one(f"ShortCode/{int(sender_code_id)}/PhoneList/{int(phone_list_id)}", PHONE_LIST)
 
     def transactional_messages(self, sender_code_id: int, phone_list_id: int) -> Page:
         """The transactional message shells of a list."""
         return self._all(
             f"ShortCode/{int(sender_code_id)}/PhoneList/{int(phone_list_id)}/TransactionalMessage",
+            TRANSACTIONAL_MESSAGE,
             paged=False,
         )
 
@@ -268,7 +285,8 @@ class ListrakClient:
         """One transactional message shell."""
         return self._get_one(
             f"ShortCode/{int(sender_code_id)}/PhoneList/{int(phone_list_id)}"
-            f"/TransactionalMessage/{int(transactional_message_id)}"
+            f"/TransactionalMessage/{int(transactional_message_id)}",
+            TRANSACTIONAL_MESSAGE,
         )
 
     # -- contacts ---------------------------------------------------------------------------------
@@ -289,16 +307,20 @@ class ListrakClient:
             "endSubscribeDate": format_date(end_subscribe_date),
         }
         return self._pages(
-            f"ShortCode/{int(sender_code_id)}/PhoneList/{int(phone_list_id)}/Contact", params, count=count
+            f"ShortCode/{int(sender_code_id)}/PhoneList/{int(phone_list_id)}/Contact", CONTACT, params,
+            count=count,
         )
 
     def contact(self, sender_code_id: int, phone_number: str) -> dict[str, Any]:
         """One contact with its subscribe / unsubscribe dates."""
-        return self._get_one(f"ShortCode/{int(sender_code_id)}/Contact/{phone_path(phone_number)}")
+        path = f"ShortCode/{int(sender_code_id)}/Contact/{phone_path(phone_number)}"
+        return self._get_one(path, CONTACT_DETAILS)
 
     def contact_lists(self, sender_code_id: int, phone_number: str) -> Page:
         """A contact's list subscriptions (state, subscribe / unsubscribe / pending dates)."""
-        return self._all(f"ShortCode/{int(sender_code_id)}/Contact/{phone_path(phone_number)}/PhoneList")
+        return self._all(
+            f"ShortCode/{int(sender_code_id)}/Contact/{phone_path(phone_number)}/PhoneList", CONTACT_LIST
+        )
 
     # -- opt-outs ---------------------------------------------------------------------------------
     def iter_optout_pages(
@@ -311,17 +333,17 @@ class ListrakClient:
     ) -> Iterator[Page]:
         """Pages of a sender code's opt-outs, optionally between ``start_date`` and ``end_date``."""
         params = {"startDate": format_date(start_date), "endDate": format_date(end_date)}
-        return self._pages(f"ShortCode/{int(sender_code_id)}/OptOut", params, count=count)
+        return self._pages(f"ShortCode/{int(sender_code_id)}/OptOut", OPT_OUT, params, count=count)
 
     # -- profile fields ---------------------------------------------------------------------------
     def profile_fields(self, sender_code_id: int) -> Page:
         """The profile (segmentation) fields of a sender code's company."""
-        return self._all(f"ShortCode/{int(sender_code_id)}/SegmentationField", paged=False)
+        return self._all(f"ShortCode/{int(sender_code_id)}/SegmentationField", PROFILE_FIELD, paged=False)
 
     def profile_field(self, sender_code_id: int, segmentation_field_id: int) -> dict[str, Any]:
         """One profile field."""
         return self._get_one(
-            f"ShortCode/{int(sender_code_id)}/SegmentationField/{int(segmentation_field_id)}"
+            f"ShortCode/{int(sender_code_id)}/SegmentationField/{int(segmentation_field_id)}", PROFILE_FIELD
         )
 
     # -- sending ----------------------------------------------------------------------------------

@@ -98,8 +98,10 @@ class RetryTransport(httpx.BaseTransport):
         policy: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        service: str = "Listrak",  # names the API in the retry log lines
     ) -> None:
         self._inner = inner
+        self._service = service
         self.policy = policy
         self._sleep = sleep
         self._clock = clock
@@ -152,7 +154,8 @@ class RetryTransport(httpx.BaseTransport):
 
     def _log_retry(self, request: httpx.Request, attempt: int, wait: float, reason: str) -> None:
         log.info(
-            "Listrak %s failed with %s; retry %d of %d in %.2f s",
+            "%s %s failed with %s; retry %d of %d in %.2f s",
+            self._service,
             describe(request),
             reason,
             attempt,

@@ -23,8 +23,9 @@ def window_label(click_days: int, view_hours: int) -> str:
 def attribution_with_windows(
     con: duckdb.DuckDBPyConnection, settings: Settings, click_window_days: int, view_window_hours: int
 ) -> pd.DataFrame:
-    """The credited and unmapped orders as ``marts.fct_order_attribution`` would hold them under other
-    windows: the attribution rules of the models (macros/attribution.sql), compiled by the last build."""
+    """The rows ``marts.fct_order_attribution`` would hold (credited, outside the click window,
+    unmapped) under other windows: the models' attribution rules (macros/attribution.sql), compiled
+    by the last build."""
     from lrreport.warehouse.build import what_if_sql
 
     if click_window_days < 0 or view_window_hours < 0:
@@ -34,7 +35,8 @@ def attribution_with_windows(
 
 
 def compare_windows(ctx: ReportContext, windows: Sequence[Sequence[int]]) -> pd.DataFrame:
-    """Link and post-send orders and revenue of the period under each ``[click_days, view_hours]`` pair.
+    """Link and post-send orders and revenue of the period under each ``[click_days, view_hours]`` pair,
+    and the tagged orders left outside its click window.
 
     Each window runs the models' own attribution rules, so the numbers match what ``lrreport build``
     would give with those settings; the configured window is marked.
@@ -58,8 +60,9 @@ def compare_windows(ctx: ReportContext, windows: Sequence[Sequence[int]]) -> pd.
             "link_revenue": float(sums["net_revenue"].get("link", 0.0)),
             "post_send_orders": int(sums["orders"].get("post_send", 0)),
             "post_send_revenue": float(sums["net_revenue"].get("post_send", 0.0)),
+            "outside_click_window_orders": int(sums["orders"].get("outside_click_window", 0)),
         })
     out = pd.DataFrame(rows, columns=["window", "link_orders", "link_revenue", "post_send_orders",
-                                      "post_send_revenue"])
+                                      "post_send_revenue", "outside_click_window_orders"])
     out["attributed_revenue"] = out["link_revenue"] + out["post_send_revenue"]
     return out

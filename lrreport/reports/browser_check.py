@@ -37,6 +37,56 @@ _PLOTS_JS = """() => {
 }"""
 
 
+# Text a reader must see whole in every chart: titles, tick labels, legend entries, colour-bar labels,
+# annotations and the labels written on bars. Plotly draws each as an SVG <text>.
+_LAYOUT_JS = """() => {
+  const SELECTORS = ['.gtitle', '.g-xtitle text', '.g-ytitle text', '.xtick text', '.ytick text',
+                     '.legendtext', '.cbtitle text', '.cbaxis .ytick text', '.annotation-text', '.bartext'];
+  const problems = [];
+  const visible = (el) => {
+    if (!el.textContent.trim()) return false;
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') return false;
+    if (Number(style.opacity) === 0) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  };
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  plots.forEach((plot, index) => {
+    const title = (plot.querySelector('.gtitle') || {}).textContent || `chart ${index + 1}`;
+    const box = plot.getBoundingClientRect();
+    const texts = [];
+    for (const selector of SELECTORS) {
+      for (const el of plot.querySelectorAll(selector)) {
+        if (visible(el)) texts.push({el, selector, r: el.getBoundingClientRect()});
+      }
+    }
+    for (const t of texts) {
+      const {r} = t;
+      const out = r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 ||
+                  r.bottom > box.bottom + 1;
+      if (out) {
+        problems.push(`${title}: "${t.el.textContent}" (${t.selector}) is cut off at the chart's edge`);
+      }
+    }
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = i + 1; j < texts.length; j++) {
+        const a = texts[i].r, b = texts[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 2 && h > 2) {
+          problems.push(`${title}: "${texts[i].el.textContent}" (${texts[i].selector}) overlaps ` +
+                        `"${texts[j].el.textContent}" (${texts[j].selector})`);
+        }
+      }
+    }
+  });
+  return problems;
+}"""
+_CONTROLS_JS = """() => Array.from(new Set(Array.from(document.querySelectorAll('.modebar-btn'))
+  .map((el) => el.getAttribute('data-title'))))"""
+
+
 _active = threading.local()
 
 
@@ -58,6 +108,8 @@ class BrowserReport:
     requests: list[str] = field(default_factory=list)  # blocked requests other than the file
     body_text: str = ""
     page_width: int = 0  # document width in CSS pixels (wider than the viewport: sideways scrolling)
+    layout_problems: list[str] = field(default_factory=list)  # chart text cut off or overlapping
+    controls: list[str] = field(default_factory=list)  # the charts' mode-bar buttons, by title
 
     @property
     def ok(self) -> bool:
@@ -156,23 +208,19 @@ class BrowserSession:
         finally:
             self._playwright.stop()
 
-    def check(
-        self,
-        html_path: str | os.PathLike[str],
-        *,
-        timeout_s: float = 30.0,
-        width: int = 1280,
+    @contextlib.contextmanager
+    def opened(
+        self, html_path: str | os.PathLike[str], *, timeout_s: float = 30.0, width: int = 1280,
         height: int = 900,
-        png_path: str | os.PathLike[str] | None = None,
-        full_page: bool = True,
-    ) -> BrowserReport:
-        """Open ``html_path`` from file:// with all other requests blocked; optionally save a PNG."""
+    ) -> Iterator[tuple[Any, BrowserReport]]:
+        """The report open in a fresh page (other requests blocked, downloads accepted) and what
+        was seen on opening it, for checks that click or read the page themselves."""
         path = Path(html_path)
         if not path.is_file():
             raise FileNotFoundError(f"no report at {path}")
         report = BrowserReport(url=path.resolve().as_uri())
         context = self._browser.new_context(
-            viewport={"width": width, "height": height}, service_workers="block"
+            viewport={"width": width, "height": height}, service_workers="block", accept_downloads=True
         )
         try:
             page = context.new_page()
@@ -184,12 +232,28 @@ class BrowserSession:
             report.title = page.title()
             report.body_text = page.inner_text("body")
             report.page_width = int(page.evaluate("() => document.documentElement.scrollWidth"))
+            report.layout_problems = list(page.evaluate(_LAYOUT_JS))
+            report.controls = list(page.evaluate(_CONTROLS_JS))
+            yield page, report
+        finally:
+            context.close()
+
+    def check(
+        self,
+        html_path: str | os.PathLike[str],
+        *,
+        timeout_s: float = 30.0,
+        width: int = 1280,
+        height: int = 900,
+        png_path: str | os.PathLike[str] | None = None,
+        full_page: bool = True,
+    ) -> BrowserReport:
+        """Open ``html_path`` from file:// with all other requests blocked; optionally save a PNG."""
+        with self.opened(html_path, timeout_s=timeout_s, width=width, height=height) as (page, report):
             if png_path is not None:
                 out = Path(png_path)
                 out.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(out), full_page=full_page)
-        finally:
-            context.close()
         return report
 
     def screenshot(

@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from lrreport.reports.labels import readable
+
 TEMPLATE = "lrreport"
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with the common colour-vision deficiencies.
@@ -32,7 +34,9 @@ OKABE_ITO = (
 SEQUENTIAL = "Cividis"
 TARGET_COLOUR = "#D55E00"
 DEFAULT_HEIGHT = 380
+TITLE_WIDTH = 40  # characters of a title line: a 16 px title fits a 390 px phone at about 42
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def register_template() -> str:
@@ -48,8 +52,9 @@ def register_template() -> str:
         margin=dict(l=8, r=8, t=56, b=8),
         legend=dict(orientation="h", x=0, xanchor="left", y=-0.18, yanchor="top", title_text=""),
         hoverlabel=dict(namelength=-1),
-        xaxis=dict(automargin=True),
-        yaxis=dict(automargin=True, rangemode="tozero"),
+        # a little space between tick labels and the axes, so the two zeros at the origin never touch
+        xaxis=dict(automargin=True, ticklabelstandoff=4),
+        yaxis=dict(automargin=True, rangemode="tozero", ticklabelstandoff=4),
         colorscale=dict(sequential=SEQUENTIAL),
     )
     pio.templates[TEMPLATE] = template
@@ -70,10 +75,27 @@ def _empty(df: pd.DataFrame | None, *columns: str) -> bool:
 
 
 def _figure(title: str, **layout: object) -> go.Figure:
+    """A figure in the template; a long title wraps (plotly never does) with room made above."""
     layout.setdefault("height", DEFAULT_HEIGHT)  # explicit, so the HTML div is sized before drawing
+    wrapped = _wrap(title, TITLE_WIDTH)
+    extra = 20 * wrapped.count("<br>")
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, title_text=html.escape(title), **layout)
+    fig.update_layout(template=TEMPLATE, title_text=wrapped, **layout)
+    if extra:
+        fig.update_layout(margin_t=56 + extra, height=int(layout["height"]) + extra)
     return fig
+
+
+def _count_axis(fig: go.Figure, axis: str, top: float, title: str | None = None) -> None:
+    """Ticks of a count axis on whole numbers: plotly would put 0.5 steps (drawn "500m" by the SI
+    format) on a small range, so up to 10 the step is set; larger counts get SI suffixes (1.2k)."""
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    settings: dict[str, object] = {"tickformat": "~s" if top >= 10_000 else ",d", "rangemode": "tozero"}
+    if top < 10:
+        settings.update(tick0=0, dtick=1 if top <= 5 else 2)
+    if title is not None:
+        settings["title_text"] = title
+    update(**settings)
 
 
 def _colour(i: int) -> str:
@@ -109,6 +131,12 @@ def _category(value: object, width: int = 18) -> str:
     return _wrap("(none)" if missing else str(value), width)
 
 
+def _bars_height(labels: list[str], base: int = 90) -> int:
+    """Height of a horizontal bar chart whose category labels wrap: each bar gets room for its lines
+    (``base`` holds the title, the axis and a legend if any)."""
+    return max(240, base + sum(max(40, 20 * (label.count("<br>") + 1) + 12) for label in labels))
+
+
 def _legend_height(n: int, base: int = DEFAULT_HEIGHT) -> int:
     """Taller figures for many series: the legend wraps to several lines on a narrow screen."""
     return base + 18 * max(0, n - 3)
@@ -124,11 +152,12 @@ def daily_stack(
     fig = _figure(title, barmode="stack", height=_legend_height(len(groups)))
     for i, (key, part) in enumerate(groups):
         fig.add_bar(
-            x=part["day"], y=part[value], name=_label(key), marker_color=_colour(i),
-            marker_pattern_shape=_pattern(i),
+            x=part["day"], y=part[value], name=_category(readable(category, key), 30),
+            marker_color=_colour(i), marker_pattern_shape=_pattern(i),
             hovertemplate="%{x|%a %d %b}: %{y:,}<extra>%{fullData.name}</extra>",
         )
-    fig.update_yaxes(title_text=value_label or value.replace("_", " "), tickformat="~s")
+    top = float(df.groupby("day")[value].sum().max())
+    _count_axis(fig, "y", top, value_label or value.replace("_", " "))
     fig.update_xaxes(tickformat="%d %b")
     return fig
 
@@ -156,15 +185,18 @@ def error_codes(df: pd.DataFrame, title: str = "Errors by code") -> go.Figure | 
         return None
     counts = df.groupby("error_code", dropna=False)["attempts"].sum().sort_values()
     codes = ["(none)" if c is None or c != c else str(c) for c in counts.index]
-    labels = [_wrap(c.removeprefix("ERROR_").replace("_", " "), 20) for c in codes]
-    fig = _figure(title, showlegend=False, height=max(240, 90 + 44 * len(labels)))
+    labels = [_category(readable("error_code", c), 20) for c in codes]
+    fig = _figure(title, showlegend=False, height=_bars_height(labels))
     fig.add_bar(
         y=labels, x=counts.values, orientation="h", marker_color=_colour(5), text=counts.values,
         texttemplate="%{x:,}", textposition="outside", cliponaxis=False,
         customdata=[html.escape(c) for c in codes],
         hovertemplate="%{customdata}: %{x:,}<extra></extra>",
     )
-    fig.update_xaxes(tickformat="~s")
+    top = float(counts.max())
+    _count_axis(fig, "x", top)
+    # room on the right for the count written past the longest bar
+    fig.update_xaxes(range=[0, top * 1.3], autorange=False)
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
     return fig
 
@@ -203,8 +235,21 @@ def timeliness(df: pd.DataFrame, target_s: float | None = None, title: str | Non
     return fig
 
 
+def _revenue_bars(fig: go.Figure, labels: list[str], df: pd.DataFrame) -> None:
+    """Horizontal bars of link and post-send revenue per label, stacked; a pattern tells them apart
+    besides the colour, the legend names them as the rules read."""
+    series = (("link_revenue", "link", ""), ("post_send_revenue", "post_send", "/"))
+    for i, (col, rule, pattern) in enumerate(series):
+        name = html.escape(str(readable("rule", rule)))
+        fig.add_bar(
+            y=labels, x=df[col].fillna(0), name=name, orientation="h", marker_color=_colour(i),
+            marker_pattern_shape=pattern, hovertemplate="%{y}: %{x:,.2f}<extra>" + name + "</extra>",
+        )
+    fig.update_xaxes(tickformat="~s")
+
+
 def revenue_by_type(df: pd.DataFrame, currency: str = "USD", title: str | None = None) -> go.Figure | None:
-    """Attributed revenue per message type, link vs post-send stacked (pattern tells them apart too).
+    """Attributed revenue per message type, link vs post-send stacked, the largest on top.
 
     ``df`` has ``message_type``, ``link_revenue``, ``post_send_revenue``.
     """
@@ -214,16 +259,8 @@ def revenue_by_type(df: pd.DataFrame, currency: str = "USD", title: str | None =
     df = df.sort_values("_total")
     labels = [_category(t, 22) for t in df["message_type"]]
     fig = _figure(title or f"Attributed revenue by message type ({currency})", barmode="stack",
-                  height=max(280, 90 + 46 * len(labels)))
-    for i, (col, name, pattern) in enumerate(
-        (("link_revenue", "link click", ""), ("post_send_revenue", "post-send (view)", "/"))
-    ):
-        fig.add_bar(
-            y=labels, x=df[col].fillna(0), name=name, orientation="h", marker_color=_colour(i),
-            marker_pattern_shape=pattern,
-            hovertemplate="%{y}: %{x:,.2f}<extra>" + name + "</extra>",
-        )
-    fig.update_xaxes(tickformat="~s")
+                  height=_bars_height(labels, base=150))
+    _revenue_bars(fig, labels, df)
     return fig
 
 
@@ -233,9 +270,14 @@ def optouts_by_reason(df: pd.DataFrame, title: str = "Opt-outs by reason") -> go
 
 
 def hour_weekday_heatmap(
-    df: pd.DataFrame, value: str = "sends", title: str | None = None, timezone: str | None = None
+    df: pd.DataFrame, value: str = "sends_per_day", title: str | None = None, timezone: str | None = None
 ) -> go.Figure | None:
-    """Sends per hour of day (x) and weekday (y); ``df`` has ``sent_isodow`` (1=Mon), ``sent_hour``."""
+    """Average attempts per occurrence of each weekday (y) and hour of day (x), so a weekday that
+    occurs five times in the period does not look busier than one that occurs four times.
+
+    ``df`` has ``sent_isodow`` (1=Mon), ``sent_hour``, ``value`` (already per day) and ``days`` (how
+    often the weekday occurs in the period; shown on hover).
+    """
     if _empty(df, value):
         return None
     grid = (
@@ -243,11 +285,15 @@ def hour_weekday_heatmap(
         .reindex(index=range(1, 8), columns=range(24))
         .fillna(0)
     )
-    fig = _figure(title or "Sends by hour and weekday", height=340)
+    days = df.groupby("sent_isodow")["days"].max().reindex(range(1, 8))
+    hover_days = [
+        [f"{int(n) if n == n else 0} {name}s"] * 24 for name, n in zip(WEEKDAY_NAMES, days, strict=True)
+    ]
+    fig = _figure(title or "Attempts per day by hour and weekday (average)", height=340)
     fig.add_heatmap(
         z=grid.values, x=[f"{h:02d}" for h in range(24)], y=list(WEEKDAYS), colorscale=SEQUENTIAL,
-        colorbar=dict(title=dict(text=value), thickness=10),
-        hovertemplate="%{y} %{x}:00: %{z:,}<extra></extra>",
+        customdata=hover_days, colorbar=dict(title=dict(text="per day"), thickness=10),
+        hovertemplate="%{y} %{x}:00: %{z:,.1f} a day (average of %{customdata})<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed", rangemode="normal")
     zone = f" ({timezone})" if timezone else ""
@@ -281,7 +327,7 @@ def latency_histogram(
             annotation_text=f"target {target_s:g} {unit}", annotation_position="top right",
         )
     fig.update_xaxes(title_text=f"delay ({unit})", rangemode="tozero")
-    fig.update_yaxes(title_text="messages")
+    _count_axis(fig, "y", float(df["n"].max()), "messages")
     return fig
 
 
@@ -300,49 +346,59 @@ def list_health(df: pd.DataFrame, title: str = "Subscribers per list") -> go.Fig
             line=dict(color=_colour(i), dash=dashes[i % len(dashes)], width=2.5),
             hovertemplate="%{x|%a %d %b}: %{y:,}<extra>%{fullData.name}</extra>",
         )
-    fig.update_yaxes(title_text="subscribers", tickformat="~s", rangemode="normal")
+    _count_axis(fig, "y", float(df["subscribers"].max()), "subscribers")
+    fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(tickformat="%d %b")
     return fig
 
 
-def list_changes(df: pd.DataFrame, title: str = "New subscriptions and unsubscribes") -> go.Figure | None:
-    """Daily new subscriptions (up) and unsubscribes (down) with the net change as a line.
+def list_changes(df: pd.DataFrame, grain: str = "day", title: str | None = None) -> go.Figure | None:
+    """New subscriptions (up) and unsubscribes (down) per day or per week, with the net change as a line.
 
-    ``df`` has ``day``, ``new_subscriptions``, ``unsubscribes`` (summed over the lists to show).
+    ``df`` has ``day`` (the week's Monday when ``grain`` is ``week``), ``new_subscriptions`` and
+    ``unsubscribes``, summed over the lists to show. Weekly bars span their week and say so.
     """
     if _empty(df, "new_subscriptions", "unsubscribes"):
         return None
+    weekly = grain == "week"
     df = df.groupby("day", as_index=False)[["new_subscriptions", "unsubscribes"]].sum()
+    when = "week of %{x|%d %b}" if weekly else "%{x|%a %d %b}"
+    per = "per week" if weekly else "per day"
+    title = title or f"New subscriptions and unsubscribes {per}" + (" (from Monday)" if weekly else "")
     fig = _figure(title, barmode="relative")
+    # a weekly bar starts on its Monday and spans six days of the seven (a gap between weeks)
+    bar = dict(xperiod=7 * 86_400_000, xperiodalignment="start", width=6 * 86_400_000) if weekly else {}
     fig.add_bar(x=df["day"], y=df["new_subscriptions"], name="new subscriptions", marker_color=_colour(2),
-                hovertemplate="%{x|%d %b}: +%{y:,}<extra></extra>")
+                hovertemplate=when + ": +%{y:,}<extra></extra>", **bar)
     fig.add_bar(x=df["day"], y=-df["unsubscribes"], name="unsubscribes", marker_color=_colour(5),
-                marker_pattern_shape="/", hovertemplate="%{x|%d %b}: %{y:,}<extra></extra>")
+                marker_pattern_shape="/", hovertemplate=when + ": -%{y:,}<extra></extra>", **bar)
     fig.add_scatter(x=df["day"], y=df["new_subscriptions"] - df["unsubscribes"], name="net change",
-                    mode="lines+markers", line=dict(color=_colour(7), width=2))
-    fig.update_yaxes(title_text="contacts", rangemode="normal")
+                    mode="lines+markers", line=dict(color=_colour(7), width=2),
+                    hovertemplate=when + ": %{y:+,}<extra>net change</extra>",
+                    **({"xperiod": bar["xperiod"], "xperiodalignment": "middle"} if weekly else {}))
+    top = float(max(df["new_subscriptions"].max(), df["unsubscribes"].max()))
+    _count_axis(fig, "y", top, f"contacts {per}")
+    fig.update_yaxes(rangemode="normal")
     fig.update_xaxes(tickformat="%d %b")
+    if weekly:  # ticks on the weeks' Mondays, where the bars start
+        step = -(-len(df) // 6)
+        fig.update_xaxes(tick0=df["day"].min(), dtick=step * 7 * 86_400_000)
     return fig
 
 
 def window_comparison(df: pd.DataFrame, currency: str = "USD", title: str | None = None) -> go.Figure | None:
-    """Attributed revenue under several click / view windows, link vs post-send side by side.
+    """Attributed revenue under several click / view windows (one bar each, first on top), link vs
+    post-send stacked; horizontal so that the window names fit a phone.
 
     ``df`` has ``window`` (label, in display order), ``link_revenue``, ``post_send_revenue``.
     """
     if _empty(df, "link_revenue", "post_send_revenue"):
         return None
-    labels = [_category(w, 14) for w in df["window"]]
-    fig = _figure(title or f"Attributed revenue by attribution window ({currency})", barmode="stack")
-    for i, (col, name, pattern) in enumerate(
-        (("link_revenue", "link click", ""), ("post_send_revenue", "post-send (view)", "/"))
-    ):
-        fig.add_bar(
-            x=labels, y=df[col].fillna(0), name=name, marker_color=_colour(i), marker_pattern_shape=pattern,
-            hovertemplate="%{x}: %{y:,.2f}<extra>" + name + "</extra>",
-        )
-    fig.update_yaxes(title_text=currency, tickformat="~s")
-    fig.update_xaxes(type="category")
+    labels = [_category(w, 24) for w in df["window"]]
+    fig = _figure(title or f"Attributed revenue by attribution window ({currency})", barmode="stack",
+                  height=_bars_height(labels, base=150))
+    _revenue_bars(fig, labels, df)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels[::-1])
     return fig
 
 
@@ -354,9 +410,9 @@ def share_bars(
         return None
     df = df.sort_values(value)
     total = float(df[value].fillna(0).sum()) or 1.0
-    labels = [_category(v, 22) for v in df[label]]
+    labels = [_category(readable(label, v), 22) for v in df[label]]
     text = [f"{v / total:.0%}" for v in df[value].fillna(0)]
-    fig = _figure(title, showlegend=False, height=max(240, 80 + 38 * len(labels)))
+    fig = _figure(title, showlegend=False, height=_bars_height(labels, base=80))
     fig.add_bar(
         y=labels, x=df[value], orientation="h", text=text, textposition="auto",
         marker_color=[_colour(i) for i in range(len(labels))],

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -19,6 +20,7 @@ from lrreport.config import Settings
 from lrreport.reports import alerts as report_alerts
 from lrreport.reports import data, narrative
 from lrreport.reports.tables import HtmlFragment, html_table, note
+from lrreport.warehouse.freshness import Freshness, read_freshness, stale_sources
 
 
 @dataclass
@@ -32,9 +34,10 @@ class ReportContext:
     timezone: str
     sender_code_id: int | None
     mask_phone_numbers: bool
-    data_as_of: pd.Timestamp | None
+    freshness: list[Freshness] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     compare: str = "previous"  # what the tiles and flags compare with: "previous" or "year"
+    generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def previous(self) -> tuple[dt.date, dt.date]:
@@ -54,13 +57,29 @@ class ReportContext:
         """True when the period holds no send, order or opt-out at all."""
         return not any(self.counts.values())
 
+    @property
+    def period_end(self) -> dt.datetime:
+        """The instant the period's data should reach: midnight after its last day (business time
+        zone), or now when that is still to come."""
+        zone = ZoneInfo(self.settings.business.timezone)
+        midnight = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), zone)
+        return min(midnight, self.generated_at)
+
+    @property
+    def stale(self) -> list[Freshness]:
+        """The sources whose data ends before the period does, by more than [reports] stale_after_minutes."""
+        allowed = dt.timedelta(minutes=self.settings.reports.stale_after_minutes)
+        return stale_sources(self.freshness, self.period_end, allowed)
+
     def params(self, **extra: Any) -> dict[str, Any]:
         """The parameters every report query may use, plus ``extra``."""
         return {"start": self.start, "end": self.end, "sender_code_id": self.sender_code_id, **extra}
 
     def query(self, name: str, **extra: Any) -> pd.DataFrame:
         """Run ``queries/reports/<name>.sql`` for this period and sender code."""
-        return data.query(self.con, f"reports/{name}", **self.params(**extra))
+        frame = data.query(self.con, f"reports/{name}", **self.params(**extra))
+        frame.attrs["query"] = name  # names the table's CSV download
+        return frame
 
     def kpis(self, previous: bool = False) -> dict[str, Any]:
         """The ``total`` row of ``lrreport metrics`` for this period (or the previous one)."""
@@ -68,10 +87,13 @@ class ReportContext:
         return data.kpi_totals(self.con, self.settings, start, end, self.sender_code_id)
 
     def header(self, title: str, **extra: Any) -> HtmlFragment:
-        """Title, parameters in words, data as of and generation time (``extra``: more parameters)."""
+        """Title, a warning naming the sources that end before the period does, parameters in words,
+        each source's freshness and the generation time (``extra``: more parameters)."""
         return narrative.header(
-            title, self.start, self.end, timezone=self.timezone, data_as_of=self.data_as_of,
-            sender_code_id=self.sender_code_id, extra=extra, mask_phone_numbers=self.mask_phone_numbers,
+            title, self.start, self.end, timezone=self.timezone, freshness=self.freshness,
+            warning=narrative.stale_warning(self.stale, self.period_end, self.timezone),
+            sender_code_id=self.sender_code_id, generated_at=self.generated_at, extra=extra,
+            mask_phone_numbers=self.mask_phone_numbers,
         )
 
     def alerts(self, message_type: str | None = None) -> list[report_alerts.Alert]:
@@ -90,23 +112,34 @@ class ReportContext:
         """A "no data in this period" note when the period is empty, else None."""
         if not self.is_empty:
             return None
-        return note(narrative.no_data_note(self.start, self.end, self.data_as_of, self.timezone))
+        return note(narrative.no_data_note(self.start, self.end, self.freshness, self.timezone))
 
     def unknown_message_note(self, message_type: str | None, message_name: str | None) -> HtmlFragment | None:
         """A note naming the known types / shells when the asked-for one is not in the warehouse."""
-        known = self.query("message_types")
-        for column, wanted, what in (("message_type", message_type, "message type"),
-                                     ("message_name", message_name, "message shell")):
-            names = sorted(set(known[column].dropna()))
-            if wanted is not None and wanted not in names:
-                return note(f"No {what} {wanted!r} in this warehouse; known: {', '.join(names) or 'none'}.")
-        return None
+        problem = unknown_message(self.query("message_types"), message_type, message_name)
+        return None if problem is None else note(f"{problem}.")
 
     def table(self, df: pd.DataFrame, **kwargs: Any) -> HtmlFragment:
         """An escaped HTML table with this report's phone masking and time zone."""
         kwargs.setdefault("mask_phone_numbers", self.mask_phone_numbers)
         kwargs.setdefault("timezone", self.timezone)
+        kwargs.setdefault("download_name", f"{df.attrs.get('query', 'table')} {self.start} {self.end}")
         return html_table(df, **kwargs)
+
+
+# The parameters that name a message, and the column of reports/message_types.sql that lists their values.
+MESSAGE_PARAMETERS = {"message_type": "message type", "message_name": "message shell"}
+
+
+def unknown_message(known: pd.DataFrame, message_type: str | None, message_name: str | None) -> str | None:
+    """``No message type 'X' in this warehouse; known: A, B`` when a named type or shell is not in
+    ``known`` (the message_types query), else None. The runner refuses such a run; a notebook notes it."""
+    for column, wanted in (("message_type", message_type), ("message_name", message_name)):
+        names = sorted(set(known[column].dropna()))
+        if wanted is not None and wanted not in names:
+            what = MESSAGE_PARAMETERS[column]
+            return f"No {what} {wanted!r} in this warehouse; known: {', '.join(names) or 'none'}"
+    return None
 
 
 def open_report(
@@ -138,8 +171,7 @@ def open_report(
     sc = None if sender_code_id in (None, "") else int(sender_code_id)
     ctx = ReportContext(
         settings=settings, con=con, start=start, end=end, timezone=tz, sender_code_id=sc,
-        mask_phone_numbers=bool(mask_phone_numbers), data_as_of=data.data_as_of(con),
-        compare=compare,
+        mask_phone_numbers=bool(mask_phone_numbers), freshness=read_freshness(con), compare=compare,
     )
     counts = ctx.query("period_counts").iloc[0].to_dict()
     ctx.counts = {k: int(v or 0) for k, v in counts.items()}

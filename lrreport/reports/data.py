@@ -46,15 +46,6 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFr
         raise ReportDataError(f"query {name}.sql failed: {exc}") from None
 
 
-def data_as_of(con: duckdb.DuckDBPyConnection) -> pd.Timestamp | None:
-    """The latest send, order or opt-out in the warehouse (UTC), or None when it holds none."""
-    value = query(con, "reports/data_as_of")["data_as_of"].iloc[0]
-    if value is None or pd.isna(value):
-        return None
-    ts = pd.Timestamp(value)
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of equal length that ends the day before ``start``."""
     days = (end - start).days + 1

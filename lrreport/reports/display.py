@@ -24,7 +24,15 @@ from plotly.io.json import to_json_plotly
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 PLOT_QUEUE = "__lrreportPlotQueue"
-DEFAULT_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
+# Offline reports: no control may reach a network. plotly.js 3 shows a "Share" (send to Chart Studio)
+# button unless told not to, and the logo links to plotly.com; zoom, pan and download-as-PNG stay.
+DEFAULT_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 DEFAULT_HEIGHT_PX = 450
 
 

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from lrreport.reports.labels import readable
 from lrreport.reports.tables import HtmlFragment, _missing, esc, format_value, fragment
+from lrreport.warehouse.freshness import Freshness, format_lag
 
 _HEADER_STYLE = """<style>
 .lr-header{margin:0 0 1rem}
@@ -22,6 +24,8 @@ _HEADER_STYLE = """<style>
 .lr-header dt{color:#4a5058}
 .lr-header dd{margin:0;overflow-wrap:anywhere}
 p.lr-narrative{font-size:1rem;line-height:1.5;max-width:48rem}
+.lr-stale{margin:.4rem 0 .6rem;padding:.5rem .75rem;border-left:4px solid #b35900;background:#fff4e5;
+max-width:48rem;line-height:1.45}
 </style>"""
 
 
@@ -61,22 +65,51 @@ def format_timestamp(ts: Any, timezone: str) -> str:
 # ---------------------------------------------------------------------------------------------- header
 
 
+def freshness_text(source: Freshness, timezone: str) -> str:
+    """``to 2026-11-15 18:58 EST (America/New_York), latest send`` or ``not loaded``."""
+    if source.data_until is None:
+        return "not loaded"
+    return f"to {format_timestamp(source.data_until, timezone)}, {source.basis}"
+
+
+def stale_warning(
+    stale: Sequence[Freshness], period_end: dt.datetime, timezone: str
+) -> str | None:
+    """The warning at the top of a report whose sources end before its period does, naming each and
+    how far short it falls; None when none does. ``period_end`` is the instant the period ends (or now)."""
+    if not stale:
+        return None
+    named = "; ".join(
+        f"{s.label} data ends {format_timestamp(s.data_until, timezone)} "
+        f"({format_lag(period_end - s.data_until)} before)"
+        for s in stale
+    )
+    text = (f"Incomplete data: the period runs to {format_timestamp(period_end, timezone)}, but {named}. "
+            "Counts after that are missing, not low.")
+    if any(s.source == "send_log" for s in stale):
+        text += (" Coverage and the orders that did not get a message count only messages due before "
+                 "the send log ends.")
+    return text
+
+
 def header(
     title: str,
     start: dt.date,
     end: dt.date,
     *,
     timezone: str,
-    data_as_of: Any,
+    freshness: Sequence[Freshness] = (),
+    warning: str | None = None,
     sender_code_id: int | None = None,
     generated_at: dt.datetime | None = None,
     extra: Mapping[str, Any] | None = None,
     mask_phone_numbers: bool | None = None,
 ) -> HtmlFragment:
-    """The report's title, its parameters in words, "data as of" and the generation time, zones named.
+    """The report's title, a warning when its data falls short of the period, its parameters in words,
+    how far each source's data reaches and the generation time, zones named.
 
-    ``data_as_of`` is the latest event in the data (UTC or aware); ``extra`` adds notebook-specific
-    parameters (``{"Message type": "Order Confirmation"}``).
+    ``freshness`` is marts.source_freshness (lrreport.warehouse.freshness); ``extra`` adds
+    notebook-specific parameters (``{"Message type": "Order Confirmation"}``).
     """
     generated = generated_at or dt.datetime.now(dt.UTC)
     rows: list[tuple[str, str]] = [
@@ -84,15 +117,14 @@ def header(
         ("Sender code", "all sender codes" if sender_code_id is None else f"sender code {sender_code_id}"),
     ]
     rows += [(str(k), "all" if v is None else str(v)) for k, v in (extra or {}).items()]
-    rows += [
-        ("Time zone", f"dates and times in {timezone}"),
-        ("Data as of", format_timestamp(data_as_of, timezone)),
-        ("Generated", format_timestamp(generated, timezone)),
-    ]
+    rows.append(("Time zone", f"dates and times in {timezone}"))
+    rows += [(f"{s.label} data", freshness_text(s, timezone)) for s in freshness]
+    rows.append(("Generated", format_timestamp(generated, timezone)))
     if mask_phone_numbers is not None:
         rows.append(("Phone numbers", "masked" if mask_phone_numbers else "shown in full"))
     items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    markup = f'{_HEADER_STYLE}<header class="lr-header"><h1>{esc(title)}</h1><dl>{items}</dl></header>'
+    alert = f'<p class="lr-stale" role="alert">{esc(warning)}</p>' if warning else ""
+    markup = f'{_HEADER_STYLE}<header class="lr-header"><h1>{esc(title)}</h1>{alert}<dl>{items}</dl></header>'
     return fragment(markup, f"header: {title}")
 
 
@@ -180,27 +212,34 @@ def overview_summary(
 
 
 def timeliness_summary(df: pd.DataFrame, target_s: float) -> str:
-    """Which message types meet the target at p90, and the slowest one, from the timeliness query."""
-    if df is None or df.empty or df["p90_s"].isna().all():
-        return "No order-triggered messages were sent in this period."
-    rows = df.dropna(subset=["p90_s"])
-    meeting = rows[rows["p90_s"] <= target_s]["message_type"].tolist()
-    slowest = rows.sort_values("p90_s").iloc[-1]
-    parts = []
-    if len(meeting) == len(rows):
-        parts.append(f"Every triggered message type went out within {target_s:g} s for 90% of orders.")
+    """Coverage first (how many orders got their message at all), then the speed of those sent:
+    which message types meet the target at p90 and the slowest one, from the timeliness query.
+
+    Speed alone would overstate: "within 60 s for 90%" counts only the orders that got a message.
+    """
+    if df is None or df.empty or df["orders_with_phone"].fillna(0).sum() == 0:
+        return "No order-triggered messages were due in this period."
+    due = float(df["orders_with_phone"].fillna(0).sum())
+    covered = float(df["covered"].fillna(0).sum())
+    parts = [f"{format_value(covered / due, 'rate')} of orders with a phone number got their message "
+             f"({format_value(covered)} of {format_value(due)})"]
+    rated = df[df["orders_with_phone"].fillna(0) > 0]
+    low = rated.sort_values(["coverage", "message_type"]).iloc[0]
+    if len(rated) > 1 and low["coverage"] < covered / due:
+        parts[0] += f"; lowest: {low['message_type']}, {format_value(low['coverage'], 'rate')}"
+    parts[0] += "."
+    sent = df.dropna(subset=["p90_s"])
+    if sent.empty:
+        parts.append("None of them was sent, so there is no speed to report.")
+        return " ".join(parts)
+    slowest = sent.sort_values(["p90_s", "message_type"]).iloc[-1]
+    if (sent["p90_s"] <= target_s).all():
+        which = "every message type" if len(sent) > 1 else str(slowest["message_type"])
+        parts.append(f"Of the messages sent, {which} went out within {target_s:g} s of the order event "
+                     f"for 90% (slowest p90: {slowest['p90_s']:,.0f} s).")
     else:
-        parts.append(
-            f"{slowest['message_type']} is the slowest: 90% of its messages went out within "
-            f"{slowest['p90_s']:,.0f} s of the order event, against a target of {target_s:g} s."
-        )
-    if "coverage" in rows and rows["coverage"].notna().any():
-        low = rows.sort_values("coverage").iloc[0]
-        if not _missing(low["coverage"]) and low["coverage"] < 1:
-            parts.append(
-                f"Lowest coverage: {low['message_type']}, sent for {format_value(low['coverage'], 'rate')} "
-                "of orders with a phone number."
-            )
+        parts.append(f"Of the messages sent, {slowest['message_type']} is the slowest: 90% went out within "
+                     f"{slowest['p90_s']:,.0f} s of the order event, against a target of {target_s:g} s.")
     return " ".join(parts)
 
 
@@ -222,16 +261,36 @@ def revenue_summary(df: pd.DataFrame, currency: str = "USD") -> str:
     )
 
 
+def ga4_summary(df: pd.DataFrame, currency: str = "USD") -> str:
+    """Click-through and conversion in words, from ga4_by_type (GA4 sessions, not Listrak clicks)."""
+    if df is None or df.empty or df["sessions"].isna().all():
+        return ("No GA4 data is loaded for this period, so there is no click-through: "
+                "run `lrreport extract ga4` (Listrak's API reports no clicks).")
+    sessions = float(df["sessions"].fillna(0).sum())
+    accepted = float(df["accepted_sends"].fillna(0).sum())
+    bought = float(df["ga4_transactions"].fillna(0).sum())
+    if sessions <= 0:
+        return "GA4 counted no sessions from SMS links in this period."
+    rate = f", {sessions / accepted:.1%} of accepted sends" if accepted else ""
+    top = df.sort_values("click_through_rate", na_position="first").iloc[-1]
+    best = (f" {top['message_type']} has the highest click-through ({top['click_through_rate']:.1%})."
+            if not _missing(top["click_through_rate"]) else "")
+    return (
+        f"GA4 counted {sessions:,.0f} sessions from SMS links{rate}; {bought / sessions:.1%} of them ended "
+        f"in a purchase ({format_value(df['ga4_revenue'].fillna(0).sum(), 'money', currency)}).{best}"
+    )
+
+
 def optout_summary(df: pd.DataFrame) -> str:
     """Total opt-outs and the leading reason, from the optouts_daily query."""
     if df is None or df.empty or df["optouts"].fillna(0).sum() == 0:
         return "No opt-outs in this period."
     by_reason = df.groupby("reason")["optouts"].sum().sort_values()
     total = int(by_reason.sum())
-    lead = by_reason.index[-1]
+    lead = readable("reason", by_reason.index[-1])
     return (
         f"{total:,} opt-out{'s' if total != 1 else ''} in the period; the most common reason is "
-        f"{lead} ({by_reason.iloc[-1] / total:.0%})."
+        f"\u201c{lead}\u201d ({by_reason.iloc[-1] / total:.0%})."
     )
 
 
@@ -248,39 +307,13 @@ def errors_summary(df: pd.DataFrame, attempts: float | None) -> str:
     )
 
 
-def no_data_note(start: dt.date, end: dt.date, data_as_of: Any, timezone: str) -> str:
-    """What to say when the period holds no data: the period and how far the data does reach."""
-    latest = format_timestamp(data_as_of, timezone)
-    reach = "The warehouse holds no data yet." if data_as_of is None or _missing(data_as_of) else (
-        f"The latest data in the warehouse is from {latest}."
-    )
+def no_data_note(start: dt.date, end: dt.date, freshness: Sequence[Freshness], timezone: str) -> str:
+    """What to say when the period holds no data: the period and how far each source does reach."""
+    loaded = [s for s in freshness if s.data_until is not None]
+    reach = "The warehouse holds no data yet." if not loaded else "The data reaches: " + "; ".join(
+        f"{s.label} {freshness_text(s, timezone)}" for s in loaded
+    ) + "."
     return f"No data in this period ({describe_period(start, end)}). {reach}"
-
-
-# ---------------------------------------------------------------------------------------------- content
-
-
-def segment_causes(template: str, encoding: str, max_characters: int | None = None) -> str:
-    """Why a template costs more than one plain segment: the non-GSM characters that make it UCS-2,
-    the GSM extension characters that count double, and its length against the one-segment limit."""
-    from lrreport.sms import GSM7_BASIC, GSM7_EXTENSION
-
-    text = template or ""
-    outside = sorted({ch for ch in text if ch not in GSM7_BASIC and ch not in GSM7_EXTENSION})
-    doubled = sorted({ch for ch in text if ch in GSM7_EXTENSION})
-    parts = []
-    if outside:
-        shown = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in outside[:8])
-        parts.append(f"UCS-2 because of {shown}" + (" ..." if len(outside) > 8 else ""))
-    elif encoding == "UCS-2":
-        parts.append("UCS-2 (the characters differ between sends)")
-    if doubled and not outside:
-        parts.append("extension characters counted twice: " + " ".join(doubled))
-    if max_characters:
-        limit = 70 if encoding == "UCS-2" else 160
-        if max_characters > limit:
-            parts.append(f"up to {max_characters:,} characters (one segment holds {limit})")
-    return "; ".join(parts) or "\u2014"
 
 
 # ---------------------------------------------------------------------------------------------- definitions
@@ -317,6 +350,10 @@ def definitions(settings: Any, timezone: str, latency_target_s: float | None = N
         metric("attributed_revenue"),
         metric("revenue_per_accepted_send"),
         metric("optout_rate"),
+        metric("click_through_rate"),
+        metric("conversion_rate"),
+        metric("ga4_revenue"),
+        metric("average_order_value"),
         ("Unmapped", "SMS-tagged orders whose campaign names no message shell (map them with "
                      "[attribution] campaign_map)."),
         ("Time zone", f"Days are calendar days in {business_tz} (the business time zone): sends are "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -459,10 +460,33 @@ class RunPlan:
     report: str
 
 
-def _require_complete_build(database: Path) -> None:
-    """No report from marts that a failed or killed build left half rebuilt (refused before any run)."""
+class _NoUnknownParameterWarning(logging.Filter):
+    """Drops papermill's "Passed unknown parameter" warning: its parameters-cell regex does not read
+    annotations such as ``str | None`` and so warns for every such parameter, while plan_run has
+    already refused any name the cell does not assign (with lrreport's own parser)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Passed unknown parameter")
+
+
+@contextlib.contextmanager
+def _papermill_warnings_filtered() -> Iterator[None]:
+    log = logging.getLogger("papermill")
+    spurious = _NoUnknownParameterWarning()
+    log.addFilter(spurious)
+    try:
+        yield
+    finally:
+        log.removeFilter(spurious)
+
+
+def _check_warehouse(database: Path, info: NotebookInfo, values: dict[str, Any]) -> None:
+    """Refuse before any run: marts that a failed or killed build left half rebuilt, and a message
+    type or shell the warehouse does not know (its report would be empty and read "all sent")."""
     import duckdb
 
+    from lrreport.reports import data
+    from lrreport.reports.context import MESSAGE_PARAMETERS, unknown_message
     from lrreport.warehouse.builds import IncompleteBuildError, require_complete_build
 
     try:
@@ -471,7 +495,19 @@ def _require_complete_build(database: Path) -> None:
         return  # not openable now (e.g. a writer holds it): the notebook itself will say so
     try:
         require_complete_build(con, database)
-    except IncompleteBuildError as exc:
+        wanted = {
+            name: values.get(name, param.default)
+            for name in MESSAGE_PARAMETERS
+            if (param := info.parameter(name)) is not None
+        }
+        if any(v is not None for v in wanted.values()):
+            sender = values.get("sender_code_id")
+            known = data.query(con, "reports/message_types", start=None, end=None, sender_code_id=sender)
+            problem = unknown_message(known, wanted.get("message_type"), wanted.get("message_name"))
+            if problem:
+                scope = "" if sender is None else f" (sender code {sender})"
+                raise ParameterError(f"{problem}{scope}")
+    except (IncompleteBuildError, data.ReportDataError) as exc:
         raise ParameterError(str(exc)) from None
     finally:
         con.close()
@@ -505,7 +541,7 @@ def plan_run(
             f"database {db} does not exist: load and build first, or pass --database / -p database=PATH"
         )
     if db is not None:
-        _require_complete_build(Path(str(db)).expanduser())
+        _check_warehouse(Path(str(db)).expanduser(), info, resolved.values)
     return RunPlan(info=info, resolved=resolved, report=report_name or info.name)
 
 
@@ -559,7 +595,7 @@ def run_report(
     failure: _Failure | None = None
     t0 = time.monotonic()
     try:
-        with _environment(env), watchdog:
+        with _environment(env), watchdog, _papermill_warnings_filtered():
             papermill.execute_notebook(
                 str(plan.info.path),
                 str(ipynb),

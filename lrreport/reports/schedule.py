@@ -18,11 +18,9 @@ With ``email_to``, the newest published report is mailed after it is published (
 
 from __future__ import annotations
 
-import random
 import re
 import shutil
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -146,31 +144,16 @@ def due_try(
 # --- database access ----------------------------------------------------------------------------
 
 
-def _is_lock_conflict(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return "lock" in text or "conflicting" in text
-
-
 def with_warehouse(
     settings: Settings, work: Callable[[duckdb.DuckDBPyConnection], T], *, read_only: bool = False,
     wait_s: float = 120.0,
 ) -> T:  # fmt: skip
-    """Run ``work`` on a short-lived connection, retrying while another process holds the file."""
-    deadline = time.monotonic() + wait_s
-    delay = 0.05
-    while True:
-        try:
-            con = connect(settings, read_only=read_only)
-        except (WarehouseError, duckdb.Error) as exc:
-            if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(delay * (1 + random.random()))
-            delay = min(delay * 2, 2.0)
-            continue
-        try:
-            return work(con)
-        finally:
-            con.close()
+    """Run ``work`` on a short-lived connection; ``connect`` waits (at most ``wait_s``) for another holder."""
+    con = connect(settings, read_only=read_only, wait_s=wait_s)
+    try:
+        return work(con)
+    finally:
+        con.close()
 
 
 def _as_utc(value: Any) -> datetime | None:

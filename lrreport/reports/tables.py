@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,6 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import phonenumbers
+
+from lrreport.reports.labels import COLUMNS as CODE_COLUMNS
+from lrreport.reports.labels import readable
 
 BULLET = "\u2022"
 CURRENCY_SYMBOLS = {"USD": "$", "CAD": "CA$", "AUD": "A$", "EUR": "\u20ac", "GBP": "\u00a3"}
@@ -151,6 +156,11 @@ def overview_tiles(settings: Any = None) -> tuple[Tile, ...]:
 
 
 OVERVIEW_TILES: tuple[Tile, ...] = overview_tiles()
+# Clicks and purchases from SMS links as GA4 counts them (NULL, shown "n/a", where GA4 was not read).
+GA4_TILES: tuple[Tile, ...] = tuple(
+    metric_tile(name)
+    for name in ("sessions", "click_through_rate", "conversion_rate", "ga4_revenue", "average_order_value")
+)
 
 CONTENT_TILES: tuple[Tile, ...] = (
     Tile("accepted_sends", "Accepted sends", "count"),
@@ -220,7 +230,8 @@ table.lr-table caption{text-align:left;font-weight:600;padding:.25rem 0}
 table.lr-table th,table.lr-table td{border-bottom:1px solid #e1e4e8;padding:.3rem .5rem;text-align:left;
 vertical-align:top}
 table.lr-table td.lr-num,table.lr-table th.lr-num{text-align:right;font-variant-numeric:tabular-nums}
-table.lr-table td.lr-text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:32rem}
+table.lr-table td.lr-text{white-space:pre-wrap;overflow-wrap:anywhere;max-width:32rem;min-width:13rem}
+p.lr-download{margin:-.6rem 0 1rem;font-size:.8rem}
 p.lr-note{padding:.6rem .8rem;border-left:4px solid #56B4E9;background:#f3f8fc;color:#1b1f24}
 </style>"""
 
@@ -302,13 +313,15 @@ def html_table(
     formatters: Mapping[str, Callable[[Any], str]] | None = None,
     kinds: Mapping[str, Kind] | None = None,
     currency: str = "USD",
-    text_columns: Iterable[str] = ("message_content", "template", "example"),
+    text_columns: Iterable[str] = ("message_content", "template", "example", "cause"),
     caption: str | None = None,
     max_rows: int = 50,
     timezone: str | None = None,
     empty_note: str = "Nothing to list in this period.",
+    download_name: str | None = None,
 ) -> HtmlFragment:
-    """``df`` as an escaped HTML table (phones masked unless told otherwise, at most ``max_rows`` rows).
+    """``df`` as an escaped HTML table (phones masked unless told otherwise, at most ``max_rows`` rows)
+    with a link that downloads all of ``df`` as CSV, offline (see ``csv_link``).
 
     Timestamps show in ``timezone`` with the zone's abbreviation; ``formatters`` map a column to a
     function returning its display text (escaped afterwards like everything else); ``kinds`` map a
@@ -321,6 +334,9 @@ def html_table(
     phones = set(phone_columns)
     labels = dict(labels or {})
     formatters = dict(formatters or {})
+    for column in df.columns:
+        if column in CODE_COLUMNS:  # codes read as words (the CSV keeps the codes)
+            formatters.setdefault(column, lambda v, c=column: str(readable(c, v)))
     for column, kind in (kinds or {}).items():
         formatters.setdefault(column, lambda v, k=kind: format_value(v, k, currency))
     texts = set(text_columns)
@@ -352,11 +368,46 @@ def html_table(
         f'<p class="lr-note">Showing {max_rows:,} of {len(df):,} rows.</p>' if len(df) > max_rows else ""
     )
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    masked = phones if mask_phone_numbers else set()
+    link = csv_link(df, download_name or caption or "table", masked, zone)
     markup = (
         f'{_STYLE}<div class="lr-table-wrap"><table class="lr-table">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
+        f"<tbody>{''.join(rows)}</tbody></table></div>{more}{link}"
     )
     return fragment(markup, f"table of {len(df)} rows")
+
+
+def csv_text(df: pd.DataFrame, phone_columns: Iterable[str] = (), timezone: ZoneInfo | None = None) -> str:
+    """``df`` as CSV for a spreadsheet: raw values (rates as fractions, money as plain numbers),
+    times in ``timezone`` as ISO 8601, the ``phone_columns`` masked as on the page."""
+    out = df.copy()
+    for column in phone_columns:
+        out[column] = [mask_phone(v) for v in out[column]]
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype) and timezone is not None:
+            out[column] = out[column].dt.tz_convert(timezone)
+    return out.to_csv(index=False, lineterminator="\r\n", date_format="%Y-%m-%dT%H:%M:%S%z")
+
+
+def _slug(text: str) -> str:
+    """A file name from a caption: ``"Latest attributed orders"`` -> ``latest-attributed-orders``."""
+    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    return "-".join(words)[:60] or "table"
+
+
+def csv_link(
+    df: pd.DataFrame, name: str, phone_columns: Iterable[str] = (), timezone: ZoneInfo | None = None
+) -> str:
+    """A "Download CSV" link carrying the whole table in a ``data:`` URI: it works offline, from a
+    file or an e-mail attachment, with no server and no script. A BOM lets Excel read it as UTF-8."""
+    data = "\ufeff" + csv_text(df, phone_columns, timezone)
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(data, safe="")
+    filename = _slug(name) + ".csv"
+    rows = f"{len(df):,} row{'s' if len(df) != 1 else ''}"
+    return (
+        f'<p class="lr-download"><a download="{esc(filename)}" href="{esc(href)}" '
+        f'type="text/csv">Download CSV</a> ({esc(rows)})</p>'
+    )
 
 
 def note(text: str) -> HtmlFragment:

@@ -5,7 +5,7 @@ import click
 
 @click.group()
 def sim() -> None:
-    """A Listrak-compatible simulator on loopback, and the files its merchant would have."""
+    """Listrak- and Shopify-compatible simulators on loopback, and the files their merchant would have."""
 
 
 @sim.command("serve")
@@ -105,3 +105,16 @@ def generate(
     click.echo(f"send log: {files.sends} ({files.send_rows:,} rows)")
     click.echo(f"orders:   {files.orders} ({files.order_rows:,} rows)")
     click.echo(f"merchant seed {seed}, {days} days ending {spec.resolved_end_date()}; {took:.1f}s")
+
+
+@sim.command("shopify")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8766, show_default=True, type=click.IntRange(0, 65535), help="0: any port.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the synthetic merchant.")
+@click.option("--days", default=60, show_default=True, type=click.IntRange(1), help="Days of orders.")
+@click.option("--token", default=None, help="Access token it accepts [default: the simulator's own].")
+def shopify(host: str, port: int, seed: int, days: int, token: str | None) -> None:
+    """Serve the merchant's orders as a Shopify Admin GraphQL API with bulk operations, until Ctrl-C."""
+    from lrreport.sim.shopify_server import DEFAULT_TOKEN, serve_shopify_forever
+
+    serve_shopify_forever(host=host, port=port, seed=seed, days=days, token=token or DEFAULT_TOKEN)

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ from lrreport.sim.generator import (
 # which only lrreport's recording sender can know, and the order name and visit time, which a shop's
 # own export gives (the Shopify simulator serves them).
 SEND_COLUMNS = tuple(c for c in SENDS.columns if c != "latency_ms")
-ORDER_COLUMNS = tuple(c for c in ORDERS.columns if c not in ("order_name", "visited_at"))
+ORDER_COLUMNS = tuple(c for c in ORDERS.columns if c not in ("order_name", "visited_at", "cancelled_at"))
 FORMATS = ("csv", "jsonl", "parquet")
 
 # Message types by shell position (SHELL_NAMES order).
@@ -218,20 +219,25 @@ def write_merchant_files(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     suffix = f".{fmt}" + (".gz" if compress else "")
-    story = build_story(spec)
     show = sys.stdout.isatty() if progress is None else progress
     sends_path, orders_path = out / f"sends{suffix}", out / f"orders{suffix}"
     with _Writer(sends_path, fmt, compress) as sends_w, _Writer(orders_path, fmt, compress) as orders_w:
-        sim = _Simulation(story)
-        for _ in _with_progress(sim.days(), spec.days + WARMUP_DAYS, show):
-            if sim.buffered_rows >= chunk_rows:
-                sends, orders = sim.flush()
-                sends_w.write(sends)
-                orders_w.write(orders)
-        sends, orders = sim.flush()
-        sends_w.write(sends)
-        orders_w.write(orders)
+        for sends, orders in merchant_tables(build_story(spec), chunk_rows=chunk_rows, progress=show):
+            sends_w.write(sends)
+            orders_w.write(orders)
     return MerchantFiles(sends_path, orders_path, sends_w.rows, orders_w.rows)
+
+
+def merchant_tables(
+    story: Story, *, chunk_rows: int = 400_000, progress: bool = False
+) -> Iterator[tuple[pa.Table, pa.Table]]:
+    """The merchant's send log and orders as (sends, orders) Arrow tables, chunk by chunk: what
+    ``write_merchant_files`` writes, for the simulators that serve the same story (GA4)."""
+    sim = _Simulation(story)
+    for _ in _with_progress(sim.days(), story.spec.days + WARMUP_DAYS, progress):
+        if sim.buffered_rows >= chunk_rows:
+            yield sim.flush()
+    yield sim.flush()
 
 
 def _with_progress(items: Any, total: int, show: bool) -> Any:
@@ -496,7 +502,8 @@ class _Simulation:
             path=rng.integers(len(_LANDING_PATHS), size=n),
             no_email=rng.random(n) < 0.03,
         )
-        placed = placed.take(np.flatnonzero(o.t >= self.start))  # warm-up orders are not in the file
+        # warm-up orders are not in the file, nor orders after the simulator's clock
+        placed = placed.take(np.flatnonzero((o.t >= self.start) & (o.t < self.end)))
         self.orders.append(placed)
         self.buffered_rows += len(placed)
 

@@ -259,6 +259,7 @@ class MerchantSpec:
     sender_codes: int = 1
     sends: int | None = None  # target size of the send log; overrides orders_per_day when set
     history_years: float = 4.0  # the lists were started this long before end_date
+    now: datetime | None = None  # the simulator's clock: no event at or after it; None: the current time
 
     def __post_init__(self) -> None:
         if self.days < 1:
@@ -272,7 +273,11 @@ class MerchantSpec:
 
     def resolved_end_date(self) -> date:
         """``end_date``, or today in UTC when it is not set."""
-        return self.end_date or datetime.now(UTC).date()
+        return self.end_date or self.clock().date()
+
+    def clock(self) -> datetime:
+        """The simulator's "now" (UTC): the history stops there, even on a day it has only begun."""
+        return (self.now or datetime.now(UTC)).astimezone(UTC)
 
 
 def demo_spec(end_date: date | None = None, seed: int = 7) -> MerchantSpec:
@@ -311,7 +316,7 @@ class Story:
     merchant: Merchant
     senders: list[SenderStory]
     window_start_ms: int
-    window_end_ms: int  # exclusive: midnight UTC after end_date
+    window_end_ms: int  # exclusive: midnight UTC after end_date, or the clock when that is earlier
     malformed: tuple[str, ...] = field(default=())
 
 
@@ -323,8 +328,11 @@ def generate_merchant(spec: MerchantSpec) -> Merchant:
 def build_story(spec: MerchantSpec) -> Story:
     """Build the merchant and the arrays the file writer shares with it."""
     end = spec.resolved_end_date()
-    window_end_ms = _ms(datetime(end.year, end.month, end.day, tzinfo=UTC)) + MS_DAY
-    window_start_ms = window_end_ms - spec.days * MS_DAY
+    history_end_ms = _ms(datetime(end.year, end.month, end.day, tzinfo=UTC)) + MS_DAY
+    window_start_ms = history_end_ms - spec.days * MS_DAY
+    # Nothing lies after the clock (a history ending today stops now); the shape of the history is
+    # drawn up to midnight all the same, so a spec's merchant does not shift with the time of day.
+    window_end_ms = min(history_end_ms, _ms(spec.clock()))
     sender_codes: list[dict[str, Any]] = []
     phone_lists: dict[int, list[dict[str, Any]]] = {}
     shells: dict[tuple[int, int], list[dict[str, Any]]] = {}
@@ -336,7 +344,7 @@ def build_story(spec: MerchantSpec) -> Story:
     senders: list[SenderStory] = []
     for i in range(spec.sender_codes):
         sc, lists, sc_shells, fields_, contacts, optouts, story = _sender_code(
-            spec, i, window_start_ms, window_end_ms
+            spec, i, window_start_ms, history_end_ms, window_end_ms
         )
         sender_codes.append(sc)
         phone_lists[sc["shortCodeId"]] = lists
@@ -508,12 +516,14 @@ def _strs(values: tuple[str, ...], idx: np.ndarray) -> pa.Array:
     return pa.array(values, pa.string()).take(pa.array(idx))
 
 
-def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms: int) -> tuple[Any, ...]:
+def _sender_code(
+    spec: MerchantSpec, i: int, window_start_ms: int, history_end_ms: int, clock_ms: int
+) -> tuple[Any, ...]:
     rng = np.random.default_rng([spec.seed, 1, i])
     sc = _sender_code_record(i)
     sc_id = sc["shortCodeId"]
     brand, domain, _ = _BRANDS[i]
-    end = window_end_ms
+    end = history_end_ms  # the history's shape; every event is before clock_ms
     start = end - int(spec.history_years * MS_YEAR)
     list_ids = [2101 + 10 * i + k for k in range(4)]  # transactional, marketing, test, inactive
     promo_start = start + int(0.45 * (end - start))
@@ -552,13 +562,13 @@ def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms
     # Growth: subscribe-time density rises over the years (u ** (1/2.2)).
     base_sub = start + ((end - start) * rng.random(n) ** (1 / 2.2)).astype(np.int64)
     base_sub[n - n_pending :] = end - (rng.random(n_pending) * 40 * MS_DAY).astype(np.int64)
-    base_sub = np.minimum(base_sub, end - MS_MINUTE) // 1000 * 1000  # Listrak keeps whole seconds
+    base_sub = np.minimum(base_sub, clock_ms - MS_MINUTE) // 1000 * 1000  # Listrak keeps whole seconds
     # Opt-outs: a steady hazard (mean 14 years) plus some who stop within days of joining.
     tto = rng.exponential(14 * MS_YEAR, n)
     quick = rng.random(n) < 0.03
     tto[quick] = rng.exponential(2 * MS_DAY, quick.sum())
     opt_ms = (base_sub + tto.astype(np.int64) + MS_MINUTE) // 1000 * 1000
-    opted = opt_ms < end
+    opted = opt_ms < clock_ms
     opted[n - n_pending :] = False
     opt_ms = np.where(opted, opt_ms, NEVER)
     reason = rng.choice(len(OPTOUT_REASONS), size=n, p=_OPTOUT_REASON_P)
@@ -592,7 +602,7 @@ def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms
     members.append((tx, 0, base_sub[:n_tx]))
     mkt_of_tx = tx[rng.random(n_tx) < 0.55]
     later = base_sub[mkt_of_tx] + rng.exponential(45 * MS_DAY, len(mkt_of_tx)).astype(np.int64)
-    cap = np.minimum(opt_ms[mkt_of_tx], end) - MS_MINUTE
+    cap = np.minimum(opt_ms[mkt_of_tx], clock_ms) - MS_MINUTE
     between = base_sub[mkt_of_tx] + ((cap - base_sub[mkt_of_tx]) * rng.random(len(mkt_of_tx))).astype(
         np.int64
     )
@@ -609,7 +619,7 @@ def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms
         np.int64
     )
     # a short history can put the promotion's end after end_date: nobody subscribes in the future
-    sweep_sub = np.minimum(np.minimum(sweep_sub, opt_ms[sweep] - MS_MINUTE), end - MS_MINUTE)
+    sweep_sub = np.minimum(np.minimum(sweep_sub, opt_ms[sweep] - MS_MINUTE), clock_ms - MS_MINUTE)
     sweep_sub = sweep_sub // 1000 * 1000
     members.append((sweep, 3, sweep_sub))
 
@@ -618,7 +628,7 @@ def _sender_code(spec: MerchantSpec, i: int, window_start_ms: int, window_end_ms
     contact_tables = []
     for people, pos, sub in members:
         unsub = opt_ms[people]
-        opted_m = unsub < end
+        opted_m = unsub < clock_ms
         pend = pending[people] & (pos == 1)
         contact_tables.append(
             pa.table(

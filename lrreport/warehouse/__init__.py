@@ -1,5 +1,6 @@
-"""The DuckDB warehouse: connection, raw and meta schemas, model runner and data tests."""
+"""The DuckDB warehouse: connection, schema migrations, model builds, the published snapshot, metrics."""
 
-from lrreport.warehouse.db import WarehouseError, connect, ensure_schema
+from lrreport.warehouse.db import connect, writer_lock
+from lrreport.warehouse.errors import WarehouseBusyError, WarehouseError
 
-__all__ = ["WarehouseError", "connect", "ensure_schema"]
+__all__ = ["WarehouseBusyError", "WarehouseError", "connect", "writer_lock"]

@@ -147,8 +147,9 @@ def on_spark(settings: Settings) -> bool:
 
 def state_dir(settings: Settings) -> Path:
     """Where dbt's profile, target and logs live for this warehouse (beside the DuckDB file)."""
-    path = settings.database_path.resolve()
-    return path.parent / ".lrreport" / ("spark" if on_spark(settings) else "dbt") / path.stem
+    from lrreport.warehouse.db import state_root
+
+    return state_root(settings) / ("spark" if on_spark(settings) else "dbt") / settings.database_path.stem
 
 
 def write_profile(settings: Settings) -> Path:
@@ -174,7 +175,11 @@ def write_profile(settings: Settings) -> Path:
         duck["memory_limit"] = settings.warehouse.memory_limit
     if settings.warehouse.threads:
         duck["threads"] = int(settings.warehouse.threads)
-    output = {"type": "duckdb", "path": str(settings.database_path.resolve()), "threads": 1, "settings": duck}
+    output = {
+        "type": "duckdb", "path": str(settings.database_path.resolve()), "threads": 1, "settings": duck,
+        # a short reader of the file itself (`lrreport status`) can hold it a moment: wait 1+2+4+8+16 s
+        "retries": {"connect_attempts": 6, "retryable_exceptions": ["IOException"]},
+    }
     profile = {"lrreport": {"target": "duckdb", "outputs": {"duckdb": output}}}
     (folder / "profiles.yml").write_text(json.dumps(profile, indent=2), encoding="utf-8")
     return folder
@@ -319,19 +324,13 @@ def last_build_ok(settings: Settings) -> bool:
         con.close()
 
 
-def _mart_rows(settings: Settings, views: bool = False) -> dict[str, int]:
+def _mart_rows(con: Any, views: bool = False) -> dict[str, int]:
     """Rows per mart table (and per view too when ``views``: the reader's views over Spark's tables)."""
-    from lrreport.warehouse.db import connect
-
-    con = connect(settings, read_only=True)
-    try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-            "AND (table_type = 'BASE TABLE' OR ?) ORDER BY 1", [views]
-        ).fetchall()]
-        return {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
-    finally:
-        con.close()
+    names = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+        "AND (table_type = 'BASE TABLE' OR ?) ORDER BY 1", [views]
+    ).fetchall()]
+    return {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
 
 
 def build(
@@ -350,14 +349,33 @@ def build(
     BuildError for unusable settings; a failing model or test is in the result (``ok`` false).
     ``project`` is another copy of the dbt project (tests use it).
     """
-    from lrreport.warehouse.db import connect
+    from lrreport.warehouse.db import require_warehouse, writer_lock
 
     validate_settings(settings)
+    spark = on_spark(settings)
+    if not spark:  # on Spark the raw tables are the lake's; no DuckDB file is needed
+        require_warehouse(settings)  # before anything is written beside it
+    with writer_lock(settings):  # no load lands between the models, nor between them and the snapshot
+        return _build(settings, select, full_refresh, run_tests, show_progress, progress, project)
+
+
+def _build(
+    settings: Settings,
+    select: str | None,
+    full_refresh: bool,
+    run_tests: bool,
+    show_progress: bool | None,
+    progress: Progress | None,
+    project: Path | None,
+) -> BuildResult:
+    from lrreport.warehouse import snapshot
+    from lrreport.warehouse.db import connect
+
     spark = on_spark(settings)
     if spark:
         _start_spark(settings)
     else:
-        connect(settings).close()  # the raw and meta tables exist before dbt looks for its sources
+        connect(settings).close()  # at the current schema version, raw and meta tables there for dbt
     full_refresh = full_refresh or not last_build_ok(settings)
     command = ["build" if run_tests else "run"]
     if select:
@@ -382,7 +400,19 @@ def build(
             runner.invoke(["compile", "--select", WHAT_IF_ANALYSIS])
     out = BuildResult(nodes, time.perf_counter() - started, startup, full_refresh)
     if ok:
-        out.rows = _mart_rows(readable, views=spark)
+        if spark:  # the marts stay in the lake; readers get a fresh DuckDB file of views over them
+            con = connect(readable, read_only=True)
+            try:
+                out.rows = _mart_rows(con, views=True)
+            finally:
+                con.close()
+        else:
+            con = connect(settings)
+            try:
+                out.rows = _mart_rows(con)
+                snapshot.publish(con, settings)  # readers now see this build
+            finally:
+                con.close()
     return out
 
 
@@ -404,15 +434,17 @@ def _start_spark(settings: Settings) -> None:
 
 def test(settings: Settings, select: str | None = None, show_progress: bool | None = None) -> BuildResult:
     """Run the data tests (all, or ``select``) against the built models."""
-    from lrreport.warehouse.db import WarehouseError
+    from lrreport.warehouse.db import connect, require_warehouse, writer_lock
 
     spark = on_spark(settings)
     if spark:
         _start_spark(settings)
-    elif not settings.database_path.exists():
-        raise WarehouseError(f"DuckDB file {settings.database_path} does not exist yet: load and build first")
+    else:
+        require_warehouse(settings)
     command = ["test"] + (["--select", select] if select else [])
-    with _progress(show_progress, None) as report:
+    with writer_lock(settings), _progress(show_progress, None) as report:
+        if not spark:
+            connect(settings).close()  # a warehouse, at the current schema version
         started = time.perf_counter()
         runner = _Runner(settings, report)
         if spark:

@@ -35,15 +35,9 @@ def build(settings: Settings, select: str | None, full_refresh: bool, no_test: b
     A model that fails stops the models downstream of it; the build is recorded as failed and no
     report publishes until a build succeeds. Exits non-zero when a model or a data test fails.
     """
-    from lrreport.lake import LakeError
-    from lrreport.warehouse.build import BuildError
     from lrreport.warehouse.build import build as run_build
-    from lrreport.warehouse.db import WarehouseError
 
-    try:
-        result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
-    except (BuildError, WarehouseError, LakeError) as exc:
-        raise click.ClickException(str(exc)) from None
+    result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
     _finish(result)
     kind = "full refresh" if result.full_refresh else "incremental"
     where = f"Spark into the lake {settings.warehouse.lake}" if settings.warehouse.engine == "spark" else (
@@ -62,48 +56,11 @@ def build(settings: Settings, select: str | None, full_refresh: bool, no_test: b
 @engine_option
 def test(settings: Settings, select: str | None) -> None:
     """Run the data tests against the built models; non-zero exit on failure."""
-    from lrreport.warehouse.build import BuildError
     from lrreport.warehouse.build import test as run_tests
-    from lrreport.warehouse.db import WarehouseError
 
-    try:
-        result = run_tests(settings, select)
-    except (BuildError, WarehouseError) as exc:
-        raise click.ClickException(str(exc)) from None
+    result = run_tests(settings, select)
     _finish(result)
     click.echo(f"all {len(result.tests)} data tests passed")
-
-
-def _cell(column: str, value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if column.endswith("_rate") or column == "coverage":
-        return f"{value:.1%}"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, int) or hasattr(value, "item"):
-        return f"{value:,}"
-    return str(value)
-
-
-def _print_table(frame) -> None:  # noqa: ANN001 - a pandas DataFrame
-    """A rich table: one column per group when there are few groups (easier to read), else one row."""
-    from rich.console import Console
-    from rich.table import Table
-
-    rows = [dict(zip(frame.columns, row, strict=True)) for row in frame.itertuples(False)]
-    if len(rows) <= 8:
-        table = Table("metric", *[str(r["group"]) for r in rows])
-        for column in frame.columns[1:]:
-            table.add_row(column, *[_cell(column, r[column]) for r in rows])
-    else:
-        table = Table()
-        for column in frame.columns:
-            table.add_column(column, justify="left" if column == "group" else "right", no_wrap=True)
-        for r in rows:
-            table.add_row(*[_cell(c, r[c]) for c in frame.columns])
-    console = Console() if sys.stdout.isatty() else Console(width=400, no_color=True)
-    console.print(table)
 
 
 ALERT_EXIT = 3  # `metrics --alerts` when a flag fires: not 1, so a schedule tells flags from errors
@@ -145,6 +102,9 @@ def _print_alerts(flags, fmt: str) -> None:  # noqa: ANN001 - a list of alerts.A
 @click.option("--sender-code", "sender_code_id", type=int, default=None, help="Only this sender code id.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Output format.")
+@click.option("--columns", "columns", default=None, metavar="NAMES",
+              help="Metrics to show, comma-separated (attempts,coverage), or 'all'. Default: a few key "
+                   "ones in the table, every one in csv and json.")
 @click.option("--alerts", "show_alerts", is_flag=True,
               help="Print the flags ([alerts] thresholds) instead of the table; exit 3 when any fires.")
 @click.option("--compare", type=click.Choice(["previous", "year"]), default=None,
@@ -154,19 +114,20 @@ def _print_alerts(flags, fmt: str) -> None:  # noqa: ANN001 - a list of alerts.A
 @engine_option
 def metrics(
     settings: Settings, start, end, by: str | None, sender_code_id: int | None, fmt: str,  # noqa: ANN001
-    show_alerts: bool, compare: str | None,
+    columns: str | None, show_alerts: bool, compare: str | None,
 ) -> None:
-    """The KPI table for a date range: sends, acceptance, segments, revenue, opt-outs, latency, coverage."""
-    from lrreport.warehouse.db import WarehouseError, connect
+    """The KPI table for a date range: sends, acceptance, segments, revenue, opt-outs, latency, coverage.
+
+    The table fits the terminal (it splits into several tables rather than squeeze a number).
+    """
     from lrreport.warehouse.metrics import MetricsError, kpis, to_json
+    from lrreport.warehouse.metrics_table import DEFAULT_COLUMNS, choose_columns, print_metrics
+    from lrreport.warehouse.snapshot import open_for_reading
 
     start_day: date = start.date()
     end_day: date = end.date()
     settings = readable(settings)  # on Spark: the marts in the lake, read with DuckDB
-    try:
-        con = connect(settings, read_only=True)
-    except WarehouseError as exc:
-        raise click.ClickException(str(exc)) from None
+    con = open_for_reading(settings)
     try:
         if show_alerts:
             from lrreport.reports.alerts import alerts
@@ -174,8 +135,6 @@ def metrics(
             flags = alerts(con, settings, start_day, end_day, sender_code_id=sender_code_id, compare=compare)
         else:
             frame = kpis(con, settings, start_day, end_day, by=by, sender_code_id=sender_code_id)
-    except MetricsError as exc:
-        raise click.ClickException(str(exc)) from None
     finally:
         con.close()
     if show_alerts:
@@ -183,9 +142,17 @@ def metrics(
         if flags:
             sys.exit(ALERT_EXIT)
         return
+    try:
+        frame = choose_columns(frame, columns, DEFAULT_COLUMNS if fmt == "table" else None)
+    except MetricsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--columns") from None
     if fmt == "json":
         click.echo(to_json(frame))
     elif fmt == "csv":
         click.echo(frame.to_csv(index=False), nl=False)
     else:
-        _print_table(frame)
+        from rich.console import Console
+
+        # a pipe gets plain text at the width COLUMNS names (else 80); a terminal its own width
+        print_metrics(frame, Console() if sys.stdout.isatty() else Console(no_color=True),
+                      settings.business.currency)

@@ -64,7 +64,9 @@ def kpis(
     frame = con.execute(registry.kpi_sql(by), params).df()
     for metric in registry.kpis:
         if metric.kind == "count":
-            frame[metric.name] = frame[metric.name].astype("int64")
+            # a count without fill_nulls_with is NULL where its source has no data (GA4 sessions)
+            nullable = metric.type == "simple" and metric.fill_nulls_with is None
+            frame[metric.name] = frame[metric.name].astype("Int64" if nullable else "int64")
         elif metric.kind == "money":
             frame[metric.name] = frame[metric.name].astype("float64").round(2)
         else:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+import sys
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import click
@@ -13,16 +14,27 @@ from rich.table import Table
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
+from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import WarehouseError, connect
+from lrreport.warehouse.freshness import (
+    Freshness,
+    FreshnessError,
+    format_lag,
+    parse_duration,
+    read_freshness,
+    stale_sources,
+)
 
-# The column that dates each raw table's rows (the range `status` shows).
+# The column that dates each raw table's rows (the range `status` shows): the declared tables'
+# own (queries/raw/*.yml), and the Listrak tables'.
 DATE_COLUMNS = {
-    "sends": "sent_at",
-    "orders": "ordered_at",
+    **{t.name: t.date_column for t in raw_tables().values() if t.date_column},
     "listrak_contacts": "subscribe_date",
     "listrak_optouts": "opt_out_date",
     "listrak_phone_lists": "create_date",
+    "ga4_sessions": "report_date",
+    "ga4_days": "report_date",
 }
 
 
@@ -39,12 +51,7 @@ def _quote(name: str) -> str:
 def warehouse_status(settings: Settings) -> dict[str, Any]:
     """Collect the status of the configured warehouse (read-only; the file must exist)."""
     path = settings.database_path
-    if not path.exists():
-        raise WarehouseError(
-            f"no warehouse at {path} yet: load something first, e.g. `lrreport load sends FILE` or "
-            "`lrreport extract listrak`, or point --database / LRREPORT_DATABASE at an existing file"
-        )
-    con = connect(settings, read_only=True)
+    con = connect(settings, read_only=True)  # refuses a missing file or one that is not a warehouse
     try:
         tables = []
         for (name,) in con.execute(read_sql("load/status_raw_tables")).fetchall():
@@ -68,8 +75,14 @@ def warehouse_status(settings: Settings) -> dict[str, Any]:
             load_counts = _rows(con, read_sql("load/status_load_counts"))
             rejects = _rows(con, read_sql("load/status_rejects"))
             state = _rows(con, read_sql("load/status_extract_state"))
-        except duckdb.CatalogException as exc:
-            raise WarehouseError(f"{path} is not an lrreport warehouse (no meta tables): {exc}") from None
+        except duckdb.CatalogException:
+            raise WarehouseError(
+                f"{path} is a DuckDB file but not an lrreport warehouse (it has no meta tables)"
+            ) from None
+        try:
+            freshness: list[Freshness] | None = read_freshness(con)
+        except FreshnessError:
+            freshness = None  # not built yet: said so in the output
     finally:
         con.close()
     return {
@@ -79,6 +92,7 @@ def warehouse_status(settings: Settings) -> dict[str, Any]:
         "load_counts": load_counts,
         "rejects": rejects,
         "extract_state": state,
+        "freshness": None if freshness is None else [vars(f) for f in freshness],
     }
 
 
@@ -105,9 +119,25 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def print_status(status: dict[str, Any], console: Console) -> None:
+def _freshness(status: dict[str, Any]) -> list[Freshness]:
+    return [Freshness(**row) for row in status["freshness"] or []]
+
+
+def print_status(status: dict[str, Any], console: Console, now: datetime | None = None) -> None:
     """The status as terminal tables."""
     console.print(f"warehouse {status['database']} (times in UTC)")
+    if status["freshness"] is None:
+        console.print("freshness: the models are not built yet (`lrreport build`)")
+    else:
+        moment = now or datetime.now(UTC)
+        t = Table(title="freshness: how far each source's data reaches")
+        for col in ("source", "data until", "dated by", "behind now"):
+            t.add_column(col)
+        for f in _freshness(status):
+            lag = f.lag(moment)
+            t.add_row(f.label, _fmt(f.data_until) if f.data_until else "not loaded", f.basis,
+                      "-" if lag is None else format_lag(max(lag, timedelta(0))))
+        console.print(t)
     t = Table(title="raw tables")
     for col in ("table", "rows", "first", "last", "last loaded"):
         t.add_column(col, justify="right" if col == "rows" else "left")
@@ -179,14 +209,36 @@ def print_status(status: dict[str, Any], console: Console) -> None:
     show_default=True,
     help="Terminal tables, or JSON for scripts.",
 )
+@click.option(
+    "--max-staleness",
+    "max_staleness",
+    metavar="DURATION",
+    default=None,
+    help="Exit 1 when a loaded source's data ends longer ago than this (90m, 6h, 2d): for schedules.",
+)
 @database_option
-def status_command(settings: Settings, fmt: str) -> None:
-    """What is loaded: row counts, date ranges, last load per source, rejects, extraction state."""
+def status_command(settings: Settings, fmt: str, max_staleness: str | None) -> None:
+    """What is loaded: freshness per source, row counts, date ranges, last loads, rejects, extraction."""
     try:
+        allowed = None if max_staleness is None else parse_duration(max_staleness)
         status = warehouse_status(settings)
-    except (WarehouseError, duckdb.Error) as exc:
+    except FreshnessError as exc:
         raise click.ClickException(str(exc)) from None
+    except duckdb.Error as exc:
+        cause = str(exc).strip().splitlines()[0]
+        raise click.ClickException(f"cannot read the status of {settings.database_path}: {cause}") from None
+    now = datetime.now(UTC)
     if fmt == "json":
         click.echo(status_json(status))
     else:
-        print_status(status, Console(soft_wrap=True))
+        print_status(status, Console(soft_wrap=True), now)
+    if allowed is None:
+        return
+    if status["freshness"] is None:
+        raise click.ClickException("cannot check staleness: the models are not built yet (`lrreport build`)")
+    stale = stale_sources(_freshness(status), now, allowed)
+    if stale:
+        named = "; ".join(f"{f.label} ({f.basis} {_fmt(f.data_until)} UTC, {format_lag(f.lag(now))} ago)"
+                          for f in stale)
+        click.echo(f"Stale: {named}; more than {max_staleness} behind.", err=True)
+        sys.exit(1)

@@ -1,4 +1,4 @@
--- The credited and unmapped orders as marts.fct_order_attribution would hold them under other
+-- The rows of marts.fct_order_attribution (credited, outside the click window, unmapped) under other
 -- windows, for the attribution report's side-by-side view: the same rules (macros/attribution.sql)
 -- with the click and view windows as parameters $click_window_hours and $view_window_hours.
 -- Compiled by `lrreport build`; run by lrreport.warehouse.whatif.

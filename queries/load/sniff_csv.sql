@@ -1,2 +1,3 @@
--- The dialect DuckDB detected for a CSV file (to find physical lines of rejected rows).
-SELECT Delimiter, Quote FROM sniff_csv(getvariable('load_path'));
+-- The dialect DuckDB detects for a CSV file: delimiter, quote and the lines before the header (to
+-- read the header and find the physical lines of rejected rows).
+SELECT delimiter, quote, skiprows FROM sniff_csv(getvariable('load_path'));

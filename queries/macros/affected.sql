@@ -52,7 +52,9 @@
 {%- endmacro %}
 
 {# Orders whose attribution can change: new or changed orders, and the orders placed by a phone
-   within the longest credit window after a new accepted send to it. #}
+   within the longest credit window after a new accepted send to it, or at any time after it for
+   an SMS-tagged order (the latest send of its shell, however old, decides whether its click lies
+   outside the click window). #}
 {% macro lr_affected_order_credits() -%}
     WITH new_accepted AS (
         SELECT n.phone_number, n.sent_at
@@ -66,9 +68,9 @@
     UNION
     SELECT o.order_id
     FROM new_accepted AS s
-    INNER JOIN {{ ref('stg_orders') }} AS o
+    INNER JOIN {{ ref('int_orders') }} AS o
         ON
             s.phone_number = o.phone_number
             AND s.sent_at <= o.ordered_at
-            AND o.ordered_at < {{ lr_add_hours('s.sent_at', lr_max_credit_hours()) }}
+            AND (o.is_sms_tagged OR o.ordered_at < {{ lr_add_hours('s.sent_at', lr_max_credit_hours()) }})
 {%- endmacro %}

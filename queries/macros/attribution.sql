@@ -1,12 +1,16 @@
 {# The attribution rules, in one place (marts.fct_orders uses them with the configured windows,
    analyses/attribution_windows.sql with the windows a report asks for). One row per order of
-   `orders` that is credited or unmapped:
+   `orders` that is credited, outside the click window or unmapped:
     * link: the order's UTM source / medium are vars utm_source / utm_medium and its campaign names
-      a shell (case and punctuation ignored, or var campaign_map); credited to the latest accepted
-      send of that shell to the order's phone with sent_at <= ordered_at < sent_at + click window,
-      else to the shell without a send;
+      a shell (case and punctuation ignored, or var campaign_map). Its send is the latest accepted
+      send of that shell to the order's phone sent at or before the click (a click cannot precede
+      its send) and the order. The click is the visit (visited_at) where the source dates it, else
+      that send. Credited when ordered_at < click + click window, or when nothing dates the click
+      (no visit, no send of the shell to the phone: the tag proves a click), then to the shell;
     * post_send: otherwise, the latest accepted send of any shell to the order's phone with
       sent_at <= ordered_at < sent_at + view window;
+    * outside_click_window: otherwise, a link order whose click is older than the click window
+      (not credited; named with its shell and send);
     * unmapped: otherwise, SMS-tagged orders whose campaign names no shell.
    A send about the same order never gets the credit; cancelled orders are never credited. Ties:
    the latest sent_at, then the greatest send_id.
@@ -23,7 +27,8 @@ WITH credit_orders AS (
         ordered_at,
         phone_number,
         campaign_shell_key,
-        is_sms_tagged
+        is_sms_tagged,
+        visited_at
     FROM {{ orders }}
     WHERE status <> 'cancelled'
 ),
@@ -51,6 +56,7 @@ campaign_shells AS (
         o.order_id,
         o.phone_number,
         o.ordered_at,
+        o.visited_at,
         m.sender_code_id,
         m.phone_list_id,
         m.transactional_message_id
@@ -61,12 +67,14 @@ campaign_shells AS (
 link_orders AS (
     SELECT
         order_id,
+        min(ordered_at) AS ordered_at,
+        min(visited_at) AS visited_at,
         {{ lr_min_struct(['sender_code_id', 'phone_list_id', 'transactional_message_id']) }} AS shell
     FROM campaign_shells
     GROUP BY order_id
 ),
 
--- The latest qualifying send per order: the greatest (sent_at, send_id).
+-- The latest send of the shell before the click and the order: the greatest (sent_at, send_id).
 link_sends AS (
     SELECT
         cs.order_id,
@@ -79,9 +87,24 @@ link_sends AS (
             AND cs.transactional_message_id = s.transactional_message_id
             AND cs.phone_number = s.phone_number
             AND s.sent_at <= cs.ordered_at
-            AND cs.ordered_at < {{ lr_add_hours('s.sent_at', click_window_hours) }}
+            AND (cs.visited_at IS NULL OR s.sent_at <= cs.visited_at)
             AND s.about_order_id IS DISTINCT FROM cs.order_id
     GROUP BY cs.order_id
+),
+
+-- Each link order with its send and click; within the window when ordered_at < click + window,
+-- or when nothing dates the click.
+link_clicks AS (
+    SELECT
+        lo.order_id,
+        lo.shell,
+        ls.latest,
+        coalesce(
+            lo.ordered_at < {{ lr_add_hours('coalesce(lo.visited_at, ls.latest.sent_at)', click_window_hours) }},
+            TRUE
+        ) AS within_window
+    FROM link_orders AS lo
+    LEFT JOIN link_sends AS ls ON lo.order_id = ls.order_id
 ),
 
 post_sends AS (
@@ -95,21 +118,21 @@ post_sends AS (
             AND s.sent_at <= o.ordered_at
             AND o.ordered_at < {{ lr_add_hours('s.sent_at', view_window_hours) }}
             AND s.about_order_id IS DISTINCT FROM o.order_id
-    WHERE o.order_id NOT IN (SELECT lo.order_id FROM link_orders AS lo)
+    WHERE o.order_id NOT IN (SELECT lc.order_id FROM link_clicks AS lc WHERE lc.within_window)
     GROUP BY o.order_id
 ),
 
 credits AS (
     SELECT
-        lo.order_id,
-        'link' AS rule,
-        ls.latest.send_id AS send_id,
-        coalesce(ls.latest.sender_code_id, lo.shell.sender_code_id) AS sender_code_id,
-        coalesce(ls.latest.phone_list_id, lo.shell.phone_list_id) AS phone_list_id,
-        coalesce(ls.latest.transactional_message_id, lo.shell.transactional_message_id) AS transactional_message_id,
-        ls.latest.sent_at AS sent_at
-    FROM link_orders AS lo
-    LEFT JOIN link_sends AS ls ON lo.order_id = ls.order_id
+        order_id,
+        CASE WHEN within_window THEN 'link' ELSE 'outside_click_window' END AS rule,
+        latest.send_id AS send_id,
+        coalesce(latest.sender_code_id, shell.sender_code_id) AS sender_code_id,
+        coalesce(latest.phone_list_id, shell.phone_list_id) AS phone_list_id,
+        coalesce(latest.transactional_message_id, shell.transactional_message_id) AS transactional_message_id,
+        latest.sent_at AS sent_at
+    FROM link_clicks
+    WHERE within_window OR order_id NOT IN (SELECT ps.order_id FROM post_sends AS ps)
     UNION ALL
     SELECT
         order_id,

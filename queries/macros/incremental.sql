@@ -19,9 +19,11 @@
                'listrak_phone_lists', 'listrak_sender_codes']) }}
 {%- endmacro %}
 
-{# What besides raw rows the models depend on, as one text: the vars and the shells. #}
+{# What besides raw rows the models depend on, as one text: the vars, the shells and the version
+   of the attribution rules (raise it when macros/attribution.sql changes what it credits, so that a
+   warehouse built under the old rules is redone; 2: the click window dates the click). #}
 {% macro lr_fingerprint() -%}
-    {%- set settings = {} -%}
+    {%- set settings = {'attribution_rules': 2} -%}
     {%- for name in ['timezone', 'currency', 'optout_timezone', 'utm_source', 'utm_medium', 'click_window_days',
                      'view_window_hours', 'optout_window_hours', 'campaign_map', 'message_types', 'triggers'] -%}
         {%- do settings.update({name: var(name)}) -%}

@@ -39,3 +39,20 @@
     FROM ({{ lr_mapping(var('triggers'), 'message_type', 'trigger_column') }}) AS t
     GROUP BY {{ lr_name_key('message_type') }}
 {%- endmacro %}
+
+{# How a UTM campaign names a message shell, for orders and GA4 sessions alike: through var
+   campaign_map when the campaign is listed there (names matched by lr_name_key), else the campaign
+   itself. lr_campaign_map() is the map as a relation (campaign_key, shell_key); join it as `cm` on
+   lr_name_key(campaign) = cm.campaign_key, then lr_campaign_shell_key(campaign) is the key to match
+   int_messages.name_key on. #}
+{% macro lr_campaign_map() -%}
+    SELECT
+        {{ lr_name_key('utm_campaign') }} AS campaign_key,
+        min({{ lr_name_key('shell_name') }}) AS shell_key
+    FROM ({{ lr_mapping(var('campaign_map'), 'utm_campaign', 'shell_name') }}) AS m
+    GROUP BY 1
+{%- endmacro %}
+
+{% macro lr_campaign_shell_key(campaign) -%}
+    coalesce(cm.shell_key, {{ lr_name_key(campaign) }})
+{%- endmacro %}

@@ -5,7 +5,8 @@
 -- (tests/models/test_metrics_consistency.py). Grain: message type. Params: $start, $end (trigger
 -- dates), $sender_code_id, $message_type (or NULL), $target_s (seconds). With a sender code chosen,
 -- an order counts as covered only when that sender code sent its message; every order with a phone
--- stays in the denominator (orders that got no message have no sender code of their own).
+-- stays in the denominator (orders that got no message have no sender code of their own). Only
+-- messages due before the send log ends count (fct_order_messages.is_due).
 WITH orders AS (
     SELECT
         message_type,
@@ -14,6 +15,7 @@ WITH orders AS (
         delay_s
     FROM marts.fct_order_messages
     WHERE trigger_date BETWEEN $start AND $end
+      AND is_due
       AND ($message_type IS NULL OR message_type = $message_type)
 )
 SELECT

@@ -46,14 +46,10 @@ CREATE TABLE IF NOT EXISTS meta.schedule_runs (
     finished_at  TIMESTAMPTZ,
     status       VARCHAR NOT NULL,       -- running, ok, failed
     output       VARCHAR,
-    error        VARCHAR
+    error        VARCHAR,
+    attempt      INTEGER DEFAULT 1,      -- which try at its slot (a failed slot is run again)
+    email_status VARCHAR,                -- NULL: nothing to mail; pending, sent, failed
+    email_attempts INTEGER DEFAULT 0,
+    emailed_at   TIMESTAMPTZ,
+    email_error  VARCHAR                 -- the last mailing failure
 );
-
--- Added after the first release: which try at its slot a run is (a failed slot is run again, up to
--- the schedule's max_attempts), and the mailing of its report (NULL: nothing to mail; pending,
--- sent, failed), how many tries it took, when it went and the last failure.
-ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS attempt INTEGER DEFAULT 1;
-ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS email_status VARCHAR;
-ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS email_attempts INTEGER DEFAULT 0;
-ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS emailed_at TIMESTAMPTZ;
-ALTER TABLE meta.schedule_runs ADD COLUMN IF NOT EXISTS email_error VARCHAR;

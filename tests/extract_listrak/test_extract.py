@@ -146,7 +146,8 @@ def test_a_failure_mid_run_keeps_whole_batches_and_the_next_run_resumes(sim, cle
     creds = Credentials(sim.client_id, Secret(sim.client_secret))
     opts = {"backoff_base_s": 0.01, "backoff_cap_s": 0.02, "max_retries": 1}
     settings = _settings(sim, db)
-    sim.faults = FaultConfig(script=("none",) * 120 + (500,) * 50)  # a broken API after 120 calls
+    # a broken API after 120 calls, broken for good: every later try fails, whichever thread makes it
+    sim.faults = FaultConfig(script=("none",) * 120 + (500,) * 2000)
     with pytest.raises(ListrakRetryError):
         extract_listrak(settings, creds, until=date(2024, 6, 30), client_options=opts, batch_windows=4)
     partial = snapshot(db)

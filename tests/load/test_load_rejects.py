@@ -140,7 +140,7 @@ def test_order_rejects(wh: Warehouse, tmp_path: Path) -> None:
     rows = [
         order_row(1),
         order_row(2, order_total="-5.00"),
-        order_row(3, order_total="12,50"),
+        order_row(3, order_total="12.50.00"),
         order_row(4, status="lost"),
         order_row(5, refunded_total="999.00"),
         order_row(6, phone_number="call me"),
@@ -154,10 +154,18 @@ def test_order_rejects(wh: Warehouse, tmp_path: Path) -> None:
     assert [(line, col, reason) for _, line, col, _, reason in _rejects(wh)] == [
         (3, "order_total", "negative amount"),
         (4, "order_total", "not an amount"),
-        (5, "status", "unknown status (expected placed, cancelled or refunded)"),
+        (
+            5,
+            "status",
+            "unknown status (expected placed, cancelled, refunded or a word mapped in [load] order_statuses)",
+        ),
         (6, "refunded_total", "refund exceeds order_total"),
         (7, "phone_number", "not a phone number"),
-        (8, "ordered_at", "unparseable timestamp"),
+        (
+            8,
+            "ordered_at",
+            "a date without a time of day (a date alone is not read as midnight: give the time)",
+        ),
         (9, "order_id", "missing value"),
     ]
     assert wh.query("SELECT order_id, phone_number, status, currency FROM raw.orders ORDER BY order_id") == [

@@ -21,7 +21,7 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     config.write_text(golden_data.CONFIG_TOML, encoding="utf-8")
     database = root / "golden.duckdb"
     settings = load_settings(config).with_database(database)
-    con = connect(settings)
+    con = connect(settings, create=True)
     golden_data.fill(con)
     con.close()
     result = CliRunner().invoke(cli, ["--config", str(config), "build", "--database", str(database)])

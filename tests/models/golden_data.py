@@ -82,7 +82,7 @@ SENDS = [
 ]
 
 # order_id, ordered_at (UTC), total, phone, status, refunded_total, utm source/medium/campaign,
-# shipped_at, delivered_at
+# shipped_at, delivered_at[, visited_at (UTC)]
 ORDERS = [
     ("LR1001", "2024-01-10 15:00:00", "100.00", A, "placed", None, None, None, None,
      "2024-01-11 14:00:00", "2024-01-13 18:00:00"),
@@ -102,6 +102,15 @@ ORDERS = [
     ("LR1007", "2024-01-23 15:00:00", "60.00", A, "placed", None, None, None, None, None, None),
     # SMS-tagged (case differs), campaign unmapped, but a send within 24 h: post-send wins.
     ("LR1008", "2024-01-25 12:00:00", "25.00", B, "placed", None, "Listrak", "SMS", "spring-sale", None, None),
+    # The click window (30 days). Both orders come after the send log ends (S41, Jan 25 12:00:10):
+    # their confirmations are not due yet, so they are neither covered nor missed.
+    # Tagged lp_jan; B's latest Loyalty Points send S40 (Jan 25 11:00) is 32 days 1 h old and no
+    # visit time: outside the click window; no send in the 24 h before: not credited.
+    ("LR1009", "2024-02-26 12:00:00", "45.00", B, "placed", None, "listrak", "sms", "lp_jan", None, None),
+    # Tagged order_confirmation, visit at 15:30: the click is the visit, 30 min before the order, so
+    # it is credited to A's latest OC send before the visit, S32 (Jan 23 15:02), 34 days old.
+    ("LR1010", "2024-02-26 16:00:00", "35.00", A, "placed", None, "listrak", "sms", "order_confirmation",
+     None, None, "2024-02-26 15:30:00"),
 ]
 
 # sender code, phone, opt_out_date (naive, read as UTC), reason
@@ -172,6 +181,7 @@ def frames() -> dict[str, pd.DataFrame]:
             "utm_content": [None] * len(ORDERS),
             "shipped_at": [ts(o[9]) if o[9] else None for o in ORDERS],
             "delivered_at": [ts(o[10]) if o[10] else None for o in ORDERS],
+            "visited_at": [ts(o[11]) if len(o) > 11 else None for o in ORDERS],
             **_meta(len(ORDERS), "orders.csv"),
         }
     )

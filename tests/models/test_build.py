@@ -149,19 +149,24 @@ def test_attribution_with_windows(golden_con, golden_settings) -> None:  # noqa:
     same = attribution_with_windows(golden_con, golden_settings, 30, 24)[columns]
     mart = golden_con.execute(f"SELECT {', '.join(columns)} FROM marts.fct_order_attribution ORDER BY order_id")
     assert same.equals(mart.df())
-    # Click 10 days: S21 (30 days before LR1003) no longer counts -> the shell without a send.
-    # View 25 hours: S00 (exactly 24 h before LR1001, not about it) now credits LR1001.
+    # Click 10 days: LR1003's click is its send S21, 30 days before it -> outside the click window
+    # (no send to C in the 25 h before, so no post-send either); LR1009's S40 is 32 days old ->
+    # outside; LR1010's click is its visit, 30 min before -> still link to S32; LR1002's S12 is
+    # 16.5 h before -> link. View 25 hours: S00 (exactly 24 h before LR1001, not about it) now
+    # credits LR1001.
     other = attribution_with_windows(golden_con, golden_settings, 10, 25)
     got = {r.order_id: (r.rule, None if r.send_id is None or r.send_id != r.send_id else r.send_id)
            for r in other.itertuples()}
     assert got == {
         "LR1001": ("post_send", "S00"),
         "LR1002": ("link", "S12"),
-        "LR1003": ("link", None),
+        "LR1003": ("outside_click_window", "S21"),
         "LR1005": ("link", None),
         "LR1006": ("unmapped", None),
         "LR1007": ("post_send", "S30"),
         "LR1008": ("post_send", "S40"),
+        "LR1009": ("outside_click_window", "S40"),
+        "LR1010": ("link", "S32"),
     }
 
 

@@ -146,6 +146,15 @@ def test_fct_order_attribution(golden_con) -> None:  # noqa: ANN001
         # -> post-send takes precedence over unmapped.
         ("LR1008", ts("2024-01-25 12:00:00"), day("2024-01-25"), "placed", B, "USD", Decimal("25.00"),
          "post_send", "S40", 1, 10, 104, "Loyalty Points", LP, ts("2024-01-25 11:00:00"), "spring-sale"),
+        # LR1009: lp_jan -> Loyalty Points; B's latest LP send S40 (Jan 25 11:00Z) is 32 days 1 h before
+        # the order (> 30-day click window) and no visit dates the click: outside the click window,
+        # named with S40 but not credited; no send to B in the 24 h before, so no post-send either.
+        ("LR1009", ts("2024-02-26 12:00:00"), day("2024-02-26"), "placed", B, "USD", Decimal("45.00"),
+         "outside_click_window", "S40", 1, 10, 104, "Loyalty Points", LP, ts("2024-01-25 11:00:00"), "lp_jan"),
+        # LR1010: the visit (15:30Z) is the click, 30 min before the order: credited by link to A's latest
+        # OC send at or before the visit, S32 (Jan 23 15:02Z), although S32 is 34 days old.
+        ("LR1010", ts("2024-02-26 16:00:00"), day("2024-02-26"), "placed", A, "USD", Decimal("35.00"), "link",
+         "S32", 1, 10, 101, OC, OC, ts("2024-01-23 15:02:00"), "order_confirmation"),
     ]
 
 
@@ -176,6 +185,10 @@ def test_fct_orders(golden_con) -> None:  # noqa: ANN001
          False, "post_send"),
         ("LR1008", day("2024-01-25"), "placed", B, True, "USD", m("25.00"), None, m("25.00"), "Listrak", "SMS",
          "spring-sale", True, "post_send"),
+        ("LR1009", day("2024-02-26"), "placed", B, True, "USD", m("45.00"), None, m("45.00"), "listrak", "sms",
+         "lp_jan", True, "outside_click_window"),
+        ("LR1010", day("2024-02-26"), "placed", A, True, "USD", m("35.00"), None, m("35.00"), "listrak", "sms",
+         "order_confirmation", True, "link"),
     ]
 
 
@@ -215,8 +228,19 @@ def test_fct_order_messages_and_missing(golden_con) -> None:  # noqa: ANN001
         # The only attempt about LR1008 (S41) was refused.
         ("LR1008", OC, "ordered_at", ts("2024-01-25 12:00:00"), day("2024-01-25"), True, "placed", None, None,
          None, None, False),
+        ("LR1009", OC, "ordered_at", ts("2024-02-26 12:00:00"), day("2024-02-26"), True, "placed", None, None,
+         None, None, False),
+        ("LR1010", OC, "ordered_at", ts("2024-02-26 16:00:00"), day("2024-02-26"), True, "placed", None, None,
+         None, None, False),
     ]
-    # Orders with a phone that missed a message (LR1005 has no phone, so it is not "missed").
+    # Due: the order got the message, or its trigger came at or before the send log's last send
+    # (S41, 2024-01-25 12:00:10Z). LR1008's confirmation was due at 12:00:00, ten seconds before the
+    # log ends; LR1009 and LR1010 come a month after it: not due, neither covered nor missed.
+    assert rows(golden_con, "SELECT order_id FROM marts.fct_order_messages WHERE NOT is_due ORDER BY 1") == [
+        ("LR1009",),
+        ("LR1010",),
+    ]
+    # Orders with a phone that missed a due message (LR1005 has no phone, so it is not "missed").
     assert rows(golden_con, "SELECT order_id, message_type FROM marts.missing_order_messages ORDER BY ALL") == [
         ("LR1003", SC),
         ("LR1006", OC),
@@ -240,6 +264,7 @@ def test_agg_timeliness_daily(golden_con) -> None:  # noqa: ANN001
         (day("2024-01-22"), OC, 1, 1, 0, 0.0, 0, None, None, None),
         (day("2024-01-23"), OC, 1, 1, 1, 1.0, 1, 120.0, 120.0, 120.0),
         (day("2024-01-25"), OC, 1, 1, 0, 0.0, 0, None, None, None),
+        # Feb 26: LR1009 and LR1010 were not due (after the send log ends): no row.
     ]
 
 
@@ -305,6 +330,8 @@ def test_agg_revenue_daily(golden_con) -> None:  # noqa: ANN001
         (day("2024-01-24"), 2, PD, 0, z, 0, z, z, 1, 0.0),
         (day("2024-01-25"), 1, LP, 0, z, 1, Decimal("25.00"), Decimal("25.00"), 1, 25.0),  # LR1008
         (day("2024-01-25"), 1, OC, 0, z, 0, z, z, 0, None),
+        # LR1010 (link 35, OC); LR1009 is outside the click window: no revenue row.
+        (day("2024-02-26"), 1, OC, 1, Decimal("35.00"), 0, z, Decimal("35.00"), 0, None),
     ]
 
 
@@ -321,6 +348,8 @@ def test_agg_store_revenue_daily(golden_con) -> None:  # noqa: ANN001
         (day("2024-01-22"), 1, m("50.00"), 1, 0, m("0.00"), 1, m("50.00"), 0.0),
         (day("2024-01-23"), 1, m("60.00"), 0, 1, m("60.00"), 0, m("0.00"), 1.0),
         (day("2024-01-25"), 1, m("25.00"), 1, 1, m("25.00"), 0, m("0.00"), 1.0),
+        # LR1009 (45, outside the click window: tagged, not attributed) and LR1010 (35, link): 35 / 80.
+        (day("2024-02-26"), 2, m("80.00"), 2, 1, m("35.00"), 0, m("0.00"), 0.4375),
     ]
 
 

@@ -31,8 +31,10 @@ def run_metrics(golden, *args: str) -> str:  # noqa: ANN001
 
 def row(group, attempts, accepted, rate, unique, segments, multi, ucs2, link_orders, link_rev, post_orders,
         post_rev, attributed, per_send, optouts, optout_rate, p50, p90, coverage) -> dict:  # noqa: ANN001
+    # the golden warehouse has no GA4 data: sessions, click-through, conversion, GA4 revenue and
+    # average order value are null everywhere (tests/models/test_ga4_models.py loads some)
     values = [group, attempts, accepted, rate, unique, segments, multi, ucs2, link_orders, link_rev, post_orders,
-              post_rev, attributed, per_send, optouts, optout_rate, p50, p90, coverage]
+              post_rev, attributed, per_send, optouts, optout_rate, p50, p90, coverage, None, None, None, None, None]
     return dict(zip(COLUMNS, values, strict=True))
 
 
@@ -122,3 +124,47 @@ def test_kpis_sender_filter_and_errors(golden_con, golden_settings) -> None:  # 
         kpis(golden_con, golden_settings, date(2024, 2, 1), date(2024, 1, 1))
     with pytest.raises(MetricsError, match="--by"):
         kpis(golden_con, golden_settings, date(2024, 1, 1), date(2024, 1, 2), by="week")
+
+
+def _table(golden, width: int, *args: str) -> str:  # noqa: ANN001
+    result = CliRunner(env={"COLUMNS": str(width)}).invoke(
+        cli,
+        ["--config", str(golden["config"]), "metrics", "--database", str(golden["database"]),
+         "--start", "2024-01-01", "--end", "2024-01-31", "--by", "message_type", *args],
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("width", [120, 80, 60])
+def test_metrics_table_fits_the_terminal_and_cuts_no_number(golden, width: int) -> None:  # noqa: ANN001
+    """Issue 11 item 7: at 120 columns attempts and accepted used to shrink to nothing."""
+    text = _table(golden, width)
+    assert max(len(line) for line in text.splitlines()) <= width, text
+    cells = {cell.strip() for line in text.splitlines() for cell in line.split("  ") if cell.strip()}
+    # the default columns, each value whole (hand-worked above): OC 7 attempts, 5 / 7 = 71.4% accepted
+    # and covered, $80 attributed, 1 opt-out in 5 = 20.0%, p90 90 s; total 18 attempts, 83.3%, $165
+    for value in ("Send attempts", "Acceptance rate", "Segments", "Attributed revenue", "Coverage",
+                  "7", "71.4%", "$80.00", "20.0%", "90.0 s", "18", "83.3%", "$165"):
+        assert value in cells, (value, text)
+    assert "Unique recipients" not in text  # not a default column
+
+
+def test_metrics_columns_option_and_complete_csv_json(golden) -> None:  # noqa: ANN001
+    text = _table(golden, 120, "--columns", "unique_recipients,coverage")
+    header = next(line for line in text.splitlines() if "Unique recipients" in line)
+    assert "Coverage" in header and "Send attempts" not in text
+    assert "50.0%" in text  # SC coverage 1 / 2
+    every = _table(golden, 120, "--columns", "all")
+    assert all(label in every for label in ("Unique recipients", "UCS-2 sends", "Post-send revenue", "Latency p50"))
+    # csv and json keep every column whatever the table shows
+    table = list(csv.DictReader(io.StringIO(_table(golden, 60, "--format", "csv"))))
+    assert list(table[0]) == list(COLUMNS)
+    assert list(json.loads(_table(golden, 60, "--format", "json"))[0]) == list(COLUMNS)
+    # --columns narrows csv too; an unknown name is refused with the valid ones
+    narrow = list(csv.DictReader(io.StringIO(_table(golden, 60, "--format", "csv", "--columns", "attempts"))))
+    assert list(narrow[0]) == ["group", "attempts"]
+    result = CliRunner().invoke(
+        cli, ["--config", str(golden["config"]), "metrics", "--database", str(golden["database"]),
+              "--start", "2024-01-01", "--end", "2024-01-31", "--columns", "attempts,revenue"])
+    assert result.exit_code == 2 and "unknown column(s) for --columns: revenue; valid: all, attempts" in result.output

@@ -74,7 +74,7 @@ def params(start: date, end: date, sender_code_id: int | None) -> dict:
 def test_registry_is_complete(golden_con) -> None:  # noqa: ANN001
     registry = metric_registry.load()
     assert ("group", *(m.name for m in registry.kpis)) == COLUMNS
-    assert len(COLUMNS) == 19
+    assert len(COLUMNS) == 24
     for metric in registry.metrics.values():
         assert metric.label and metric.term, metric.name
         assert metric.kind in metric_registry.KINDS, metric.name

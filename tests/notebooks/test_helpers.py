@@ -11,6 +11,7 @@ import pytest
 import lrreport
 from lrreport.reports import charts, narrative, tables
 from lrreport.reports.data import ReportDataError, parameters_of, previous_period, query
+from lrreport.warehouse.freshness import Freshness, stale_sources
 
 
 @pytest.mark.parametrize(
@@ -73,16 +74,63 @@ def test_narrative_is_computed_from_the_numbers():
 
 
 def test_header_names_zones():
+    sends = Freshness("send_log", "Send log", "latest send", dt.datetime(2026, 3, 8, 3, 30, tzinfo=dt.UTC))
     html = narrative.header(
         "Overview <x>", dt.date(2026, 3, 1), dt.date(2026, 3, 7), timezone="America/New_York",
-        data_as_of=pd.Timestamp("2026-03-08 03:30", tz="UTC"), sender_code_id=1001,
+        freshness=[sends, Freshness("ga4", "GA4", "last extraction", None)], sender_code_id=1001,
         generated_at=dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC),
     )
     assert "<h1>Overview &lt;x&gt;</h1>" in html
     assert "Sun 1 Mar 2026 to Sat 7 Mar 2026 (7 days)" in html
     assert "sender code 1001" in html
-    assert "2026-03-07 22:30 EST (America/New_York)" in html  # data as of, winter time
+    # the send log's freshness, winter time
+    assert "<dt>Send log data</dt><dd>to 2026-03-07 22:30 EST (America/New_York), latest send</dd>" in html
+    assert "<dt>GA4 data</dt><dd>not loaded</dd>" in html
     assert "2026-07-01 08:00 EDT (America/New_York)" in html  # generated, summer time
+    assert "role=\"alert\"" not in html  # no warning unless one is given
+
+
+def test_stale_warning_names_each_short_source_and_how_short():
+    end = dt.datetime(2026, 11, 16, 5, 0, tzinfo=dt.UTC)  # midnight EST after Sun 15 Nov
+    sends = Freshness("send_log", "Send log", "latest send", dt.datetime(2026, 11, 15, 23, 58, tzinfo=dt.UTC))
+    orders = Freshness("orders", "Orders", "latest order", dt.datetime(2026, 11, 16, 4, 57, tzinfo=dt.UTC))
+    assert narrative.stale_warning([], end, "America/New_York") is None
+    text = narrative.stale_warning([sends], end, "America/New_York")
+    # 18:58 EST to midnight: 5 h 2 min
+    assert text == (
+        "Incomplete data: the period runs to 2026-11-16 00:00 EST (America/New_York), but Send log data ends "
+        "2026-11-15 18:58 EST (America/New_York) (5 h 2 min before). Counts after that are missing, not low. "
+        "Coverage and the orders that did not get a message count only messages due before the send log ends."
+    )
+    assert "Orders data ends 2026-11-15 23:57 EST (America/New_York) (3 min before)" in narrative.stale_warning(
+        [orders], end, "America/New_York")
+    assert stale_sources([sends, orders, Freshness("ga4", "GA4", "x", None)], end, dt.timedelta(hours=1)) == [sends]
+
+
+def test_timeliness_sentence_gives_coverage_before_speed():
+    df = pd.DataFrame({
+        "message_type": ["Order Confirmation", "Shipping Confirmation"],
+        "orders_with_phone": [1000, 200], "covered": [910, 150], "coverage": [0.91, 0.75],
+        "p90_s": [42.0, 55.0],
+    })
+    # 1,060 of 1,200 = 88.3%; the lowest type is Shipping at 75%; both p90 under 60 s.
+    assert narrative.timeliness_summary(df, 60) == (
+        "88.3% of orders with a phone number got their message (1,060 of 1,200); lowest: "
+        "Shipping Confirmation, 75.0%. Of the messages sent, every message type went out within 60 s of "
+        "the order event for 90% (slowest p90: 55 s)."
+    )
+    slow = df.assign(p90_s=[42.0, 95.0])
+    assert narrative.timeliness_summary(slow, 60).endswith(
+        "Of the messages sent, Shipping Confirmation is the slowest: 90% went out within 95 s of the order "
+        "event, against a target of 60 s."
+    )
+    none_sent = pd.DataFrame({"message_type": ["Order Confirmation"], "orders_with_phone": [5], "covered": [0],
+                              "coverage": [0.0], "p90_s": [None]})
+    assert narrative.timeliness_summary(none_sent, 60) == (
+        "0.0% of orders with a phone number got their message (0 of 5). None of them was sent, so there is no "
+        "speed to report."
+    )
+    assert narrative.timeliness_summary(df.iloc[0:0], 60) == "No order-triggered messages were due in this period."
 
 
 def test_previous_period_has_equal_length():

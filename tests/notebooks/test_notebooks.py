@@ -32,9 +32,9 @@ def test_notebook_on_demo_data(runs, name):
     assert _errors(run) == []
     assert _figures(run) >= MIN_FIGURES[name]
     html = run.html()
-    # header: the period in words, data as of and generation time with the zone named
+    # header: the period in words, each source's freshness and generation time with the zone named
     assert 'class="lr-header"' in html
-    assert re.search(r"Data as of</dt><dd>\d{4}-\d{2}-\d{2} \d{2}:\d{2} \w+ \(America/New_York\)", html)
+    assert re.search(r"Send log data</dt><dd>to \d{4}-\d{2}-\d{2} \d{2}:\d{2} \w+ \(America/New_York\)", html)
     assert "Generated</dt>" in html
     assert "No data in this period" not in html
     # every figure also carries the HTML the export draws (plotly.js itself never embedded)
@@ -45,10 +45,12 @@ def test_notebook_on_demo_data(runs, name):
 def test_overview_tiles_narrative_and_definitions(runs):
     html = runs[("overview", "demo")].html()
     tiles = re.findall(r'<div class="lr-kpi" role="listitem"', html)
-    assert len(tiles) == 7
+    assert len(tiles) == 7 + 5  # the key numbers, then the clicks GA4 counted
     for label in ("Send attempts", "Acceptance rate", "Unique recipients", "Segments", "Attributed revenue",
-                  "Revenue / accepted send", "Opt-out rate (24 h)"):
+                  "Revenue / accepted send", "Opt-out rate (24 h)", "Sessions (GA4)", "Click-through (GA4 sessions)",
+                  "Conversion rate (GA4)", "GA4-attributed revenue", "Average order value (GA4)"):
         assert f'<p class="lr-label">{label}</p>' in html
+    assert re.search(r"GA4 counted [\d,]+ sessions from SMS links, [\d.]+% of accepted sends", html)
     assert "vs previous 7 days" in html
     assert re.search(r"[\u25b2\u25bc\u25cf]", html)  # direction shown by an arrow, not colour alone
     assert re.search(r"(rose|fell|held at) .*% on [\d,]+ send attempts", html)  # narrative from numbers

@@ -82,11 +82,16 @@ def test_comparison_periods() -> None:
 
 
 def test_benchmarks_only_where_the_registry_has_the_metric() -> None:
-    shown = benchmarks.beside({"optout_rate": 0.003, "revenue_per_accepted_send": 1.2, "click_rate": 0.1})
+    kpis = {"optout_rate": 0.003, "revenue_per_accepted_send": 1.2, "click_rate": 0.1}
+    shown = benchmarks.beside(kpis)
     metrics = [(b.publisher, b.metric) for b, _, _ in shown]
-    # click_rate is not a metric of the registry: its two benchmarks stay out
+    # click_rate is not a metric of the registry, and click-through is absent: no click benchmark
     assert metrics == [("Listrak", "revenue_per_accepted_send"), ("Klaviyo", "optout_rate")]
     assert [b.verdict(v) for b, _, v in shown] == ["above", "within"]
+    # with GA4's click-through (10%): below Listrak's 14%, within Klaviyo's 8.9%-14.5%
+    shown = benchmarks.beside({**kpis, "click_through_rate": 0.1})
+    clicks = [(b.publisher, b.verdict(v)) for b, _, v in shown if b.metric == "click_through_rate"]
+    assert clicks == [("Listrak", "below"), ("Klaviyo", "within")]
     assert all(b.source and b.published for b in benchmarks.published())
     assert benchmarks.beside({"optout_rate": None}) == []
 
@@ -164,7 +169,8 @@ def test_overview_shows_the_flags_and_benchmarks(demo_warehouse, tmp_path: Path)
     assert "vs same days a year before" in text  # the tiles compare with a year before
     assert "Klaviyo SMS campaigns (US Klaviyo customers)" in text and "help.klaviyo.com" in text
     assert "Listrak transactional SMS (Listrak clients): $0.99 revenue per text send" in text
-    assert "click rate" not in text.lower()  # no click metric in the registry: no click benchmark
+    # GA4's click-through (the demo reads the GA4 simulator) is shown beside the click benchmarks
+    assert "Listrak transactional SMS (Listrak clients): 14% average click-through rate" in text
 
     code, out, err = run_cli(
         "report", "run", "overview", "--database", str(db), "--output", str(tmp_path / "r2"),

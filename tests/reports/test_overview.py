@@ -23,4 +23,4 @@ def test_overview_report_on_demo_data(demo_warehouse, tmp_path: Path) -> None:  
     assert size < 5 * 1024 * 1024, f"overview is {size / 1e6:.1f} MB"
     seen = check_report(html)
     seen.assert_ok(min_plots=4)
-    assert "data as of" in seen.body_text.lower()
+    assert "send log data" in seen.body_text.lower()

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import phonenumbers
 import pytest
 
 from lrreport.config import DEFAULT_MESSAGE_TYPES
+from lrreport.listrak.models import MODELS
 from lrreport.sim.generator import OPTOUT_REASONS, Story, build_story, generate_merchant
 from lrreport.sim.merchant import CONTACT_COLUMNS, OPTOUT_COLUMNS
 
 from .conftest import SPEC
-
-SPEC_FILE = Path("/work/shared/listrak/listrak-sms-openapi.json")
-
-
-def _definitions() -> dict:
-    return json.loads(SPEC_FILE.read_text(encoding="utf-8"))["definitions"]
 
 
 def test_same_seed_same_merchant_and_other_seed_differs(story: Story) -> None:
@@ -39,21 +32,20 @@ def test_same_seed_same_merchant_and_other_seed_differs(story: Story) -> None:
     assert set(other.contacts.phone_number) != set(m.contacts.phone_number)
 
 
-def test_records_carry_every_spec_field(story: Story) -> None:
-    defs = _definitions()
+def test_records_carry_every_field_of_their_model(story: Story) -> None:
     m = story.merchant
     for record in m.sender_codes:
-        assert set(record) == set(defs["SenderCode"]["properties"])
+        assert set(record) == MODELS["SenderCode"].names
         assert record["country"] == "US"
     for lists in m.phone_lists.values():
         for record in lists:
-            assert set(record) == set(defs["PhoneList"]["properties"])
+            assert set(record) == MODELS["PhoneList"].names
     for shells in m.shells.values():
         for record in shells:
-            assert set(record) == set(defs["TransactionalMessage"]["properties"])
+            assert set(record) == MODELS["TransactionalMessage"].names
     for fields in m.profile_fields.values():
         for record in fields:
-            assert set(record) == set(defs["PhoneAttribute"]["properties"])
+            assert set(record) == MODELS["PhoneAttribute"].names
             assert record["dataType"] in ("Text", "Number", "Checkbox", "Date")
     assert list(m.contacts.columns) == list(CONTACT_COLUMNS)
     assert list(m.optouts.columns) == list(OPTOUT_COLUMNS)

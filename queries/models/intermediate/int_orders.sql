@@ -3,15 +3,11 @@
 -- Purpose: orders with net revenue (order total less refunds; a refunded order without a
 -- refunded total counts as fully refunded; cancelled orders have none; never below 0), whether
 -- their UTM says they came from an SMS link (vars utm_source / utm_medium, ignoring case) and the
--- key of the shell their campaign names (through var campaign_map when listed there, else the
--- campaign itself). A view: the incremental marts read only the orders they recompute.
+-- key of the shell their campaign names (lr_campaign_map: through var campaign_map when listed
+-- there, else the campaign itself). A view: the incremental marts read only the orders they recompute.
 {{ config(materialized=lr_view()) }}
 WITH campaign_map AS (
-    SELECT
-        {{ lr_name_key('utm_campaign') }} AS campaign_key,
-        min({{ lr_name_key('shell_name') }}) AS shell_key
-    FROM ({{ lr_mapping(var('campaign_map'), 'utm_campaign', 'shell_name') }}) AS m
-    GROUP BY 1
+    {{ lr_campaign_map() }}
 ),
 
 orders AS (
@@ -52,10 +48,11 @@ SELECT
     o.utm_content,
     o.is_sms_tagged,
     CASE
-        WHEN o.is_sms_tagged THEN coalesce(cm.shell_key, {{ lr_name_key('o.utm_campaign') }})
+        WHEN o.is_sms_tagged THEN {{ lr_campaign_shell_key('o.utm_campaign') }}
     END AS campaign_shell_key,
     o.shipped_at,
     o.delivered_at,
+    o.visited_at,
     o._load_id
 FROM orders AS o
 LEFT JOIN campaign_map AS cm ON {{ lr_name_key('o.utm_campaign') }} = cm.campaign_key

@@ -1,8 +1,9 @@
 -- Grain: one row per trigger date (business time zone) and triggered message type.
 -- Key: (day, message_type).
--- Purpose: how fast and how completely triggered messages go out: orders with a phone, how many
--- of them got the message (coverage, cancelled orders included), and continuous p50 / p90 / p99
--- of the delay in seconds over the orders that got it.
+-- Purpose: how fast and how completely triggered messages go out: orders whose message was due
+-- before the send log ends (fct_order_messages.is_due), those with a phone, how many of them got
+-- the message (coverage, cancelled orders included), and continuous p50 / p90 / p99 of the delay
+-- in seconds over the orders that got it.
 SELECT
     trigger_date AS day,
     message_type,
@@ -18,4 +19,5 @@ SELECT
     {{ lr_percentile('delay_s', 0.9, 'got_message') }} AS p90_s,
     {{ lr_percentile('delay_s', 0.99, 'got_message') }} AS p99_s
 FROM {{ ref('fct_order_messages') }}
+WHERE is_due
 GROUP BY trigger_date, message_type

@@ -1,5 +1,5 @@
--- Grain: one row per credited or unmapped SMS-tagged order; at most one per order, never a
--- cancelled order.
+-- Grain: one row per credited order, and per SMS-tagged order outside the click window or
+-- unmapped; at most one per order, never a cancelled order.
 -- Key: order_id.
 -- Purpose: which send (or shell) each order's revenue is credited to, at its net revenue; the
 -- rules are in macros/attribution.sql and the rows in marts.fct_orders (a view of them).

@@ -2,7 +2,7 @@
 -- Key: order_id.
 -- Purpose: orders with their business date, net revenue, UTM tags and how attribution credited
 -- them (macros/attribution.sql, with the configured click and view windows): the rule (link,
--- post_send, unmapped; NULL when not credited), the send and shell credited and how long after
+-- post_send, outside_click_window, unmapped; NULL otherwise), the send and shell credited and how long after
 -- the send the order came. marts.fct_order_attribution lists the credited orders.
 -- Incremental: recomputes lr_affected_order_credits() (new or changed orders, and the orders a
 -- new send can earn).
