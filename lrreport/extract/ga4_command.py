@@ -12,6 +12,8 @@ from lrreport.clikit import creating_database_option, day_of, progress_bar
 from lrreport.config import ConfigError, Settings
 from lrreport.extract.ga4 import Ga4ExtractError, Ga4Result, extract_ga4
 from lrreport.extract.ga4_client import Ga4AuthError, Ga4Error
+from lrreport.lake.commands import write_after_load
+from lrreport.lake.options import lake_option
 
 QUOTAS = (("tokensPerDay", "tokens today"), ("tokensPerHour", "tokens this hour"))
 
@@ -28,6 +30,7 @@ def describe_quota(quota: dict[str, Any]) -> str:
 
 @click.command("ga4")
 @creating_database_option
+@lake_option
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -65,6 +68,7 @@ def extract_ga4_command(
         click.echo("interrupted: nothing was written; run again.", err=True)
         sys.exit(130)
     _summary(settings, result)
+    write_after_load(settings, result.load_id)
 
 
 def _summary(settings: Settings, result: Ga4Result) -> None:

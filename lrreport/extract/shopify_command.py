@@ -13,11 +13,14 @@ from lrreport.extract.files import LoadInputError
 from lrreport.extract.loading import RejectLimit
 from lrreport.extract.shopify import extract_shopify
 from lrreport.extract.shopify_client import ShopifyError
+from lrreport.lake.commands import write_after_load
+from lrreport.lake.options import lake_option
 from lrreport.warehouse.db import WarehouseError
 
 
 @click.command("shopify")
 @creating_database_option
+@lake_option
 @click.option(
     "--since",
     type=click.DateTime(["%Y-%m-%d"]),
@@ -83,3 +86,4 @@ def extract_shopify_command(
             f"{load.rejected_rows:,} rejected orders exceed --max-rejects {load.limit}: nothing was loaded "
             "and the state was not advanced"
         )
+    write_after_load(settings, load.load_id)

@@ -29,6 +29,9 @@ class LakeTable:
     date_sql: str | None = None  # DuckDB expression of the partition date; None: one file
     keys_move: bool = False  # a newer version of a key can land in another partition
     load_column: str = "_load_id"  # the column naming the load that wrote a row
+    # a meta.loads source whose every load rewrites the table ('*': every load): such loads can remove
+    # rows without writing any (GA4 revises days), or the table has no load column
+    rewritten_by: str | None = None
 
     @property
     def qualified(self) -> str:
@@ -49,9 +52,15 @@ RAW_TABLES = (
     LakeTable("raw", "listrak_phone_lists", ("short_code_id", "phone_list_id")),
     LakeTable("raw", "listrak_transactional_messages",
               ("short_code_id", "phone_list_id", "transactional_message_id")),
+    # small (a row per day, campaign and content): one file each, rewritten after each GA4 extraction
+    LakeTable("raw", "ga4_sessions", ("property_id", "report_date", "campaign", "content"),
+              rewritten_by="ga4"),
+    LakeTable("raw", "ga4_days", ("property_id", "report_date"), rewritten_by="ga4"),
     # the loads and their rejects, so that the lake tells what arrived and what was refused
     LakeTable("meta", "loads", ("load_id",), load_column="load_id"),
     LakeTable("meta", "rejects", ("load_id", "file", "line", "column_name"), load_column="load_id"),
+    # where incremental extractions resume (the Shopify orders' freshness), changed by any extraction
+    LakeTable("meta", "extract_state", ("source", "key"), rewritten_by="*"),
 )
 
 

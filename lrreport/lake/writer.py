@@ -86,7 +86,7 @@ def _write_table(
     _copy(con, f"SELECT * FROM {table.qualified} LIMIT 0", work / SCHEMA_FILE)
     _put(fs, work / SCHEMA_FILE, join(folder, SCHEMA_FILE))
     new_rows = f"SELECT * FROM {table.qualified} WHERE {table.load_column} = ?"
-    if load_id is not None and not con.execute(f"SELECT count(*) FROM ({new_rows})", [load_id]).fetchone()[0]:
+    if load_id is not None and not _changed(con, table, new_rows, load_id):
         return 0, 0
     if table.date_sql is None:  # a small table: one file, rewritten whole
         _copy(con, f"SELECT * FROM {table.qualified}", work / DATA_FILE)
@@ -117,6 +117,14 @@ def _write_table(
     for value in stale:
         fs.rm(join(folder, f"{PARTITION}={value}"), recursive=True)
     return len(produced), len(stale)
+
+
+def _changed(con: duckdb.DuckDBPyConnection, table: LakeTable, new_rows: str, load_id: str) -> bool:
+    """Whether a load may have changed the table: it wrote rows there, or it rewrites the table."""
+    if table.rewritten_by is not None:
+        query = "SELECT count(*) FROM meta.loads WHERE load_id = ? AND (source = ? OR ? = '*')"
+        return bool(con.execute(query, [load_id, table.rewritten_by, table.rewritten_by]).fetchone()[0])
+    return bool(con.execute(f"SELECT count(*) FROM ({new_rows})", [load_id]).fetchone()[0])
 
 
 def _touched(
