@@ -7,8 +7,10 @@
    line also decides which order messages are due (marts.fct_order_messages.is_due). Add a
    source with one line. #}
 {% macro lr_freshness_sources() -%}
-    {%- set loads = lr_meta_relation('loads') -%}
-    {%- set state = lr_meta_relation('extract_state') -%}
+    {#- on Spark the lake's copies, in a catalog without databases (as lr_meta) -#}
+    {%- set database = target.database if target.database is defined else none -%}
+    {%- set loads = api.Relation.create(database=database, schema='meta', identifier='loads') -%}
+    {%- set state = api.Relation.create(database=database, schema='meta', identifier='extract_state') -%}
     {%- set instant = lr_type_instant() | trim -%}
     {{ return([
         ('send_log', 'Send log', 'latest send', ref('fct_sends'), 'max(sent_at)'),
@@ -20,16 +22,4 @@
         ('shopify', 'Shopify', 'orders updated up to', state,
          "max(TRY_CAST(value AS " ~ instant ~ ")) FILTER (WHERE source LIKE 'shopify.orders.%' AND key = 'updated_at')"),
     ]) }}
-{%- endmacro %}
-
-{# One of lrreport's own meta tables (the loads, the extraction state) as a relation. On Spark it is
-   the lake's copy, in a catalog without databases. #}
-{% macro lr_meta_relation(identifier) -%}
-    {{ return(adapter.dispatch('lr_meta_relation', 'lrreport')(identifier)) }}
-{%- endmacro %}
-{% macro default__lr_meta_relation(identifier) -%}
-    {{ return(api.Relation.create(database=target.database, schema='meta', identifier=identifier)) }}
-{%- endmacro %}
-{% macro spark__lr_meta_relation(identifier) -%}
-    {{ return(api.Relation.create(schema='meta', identifier=identifier)) }}
 {%- endmacro %}

@@ -36,12 +36,8 @@ GA4_ROWS = [
 DAYS = pd.date_range("2024-01-13", "2024-01-21").date
 
 
-@pytest.fixture(scope="module")
-def with_ga4(golden, tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
-    """A copy of the golden warehouse with the GA4 rows above, rebuilt by `lrreport build`."""
-    root = tmp_path_factory.mktemp("golden-ga4")
-    database = root / "golden.duckdb"
-    shutil.copyfile(golden["database"], database)
+def add_ga4_rows(database: Path) -> None:
+    """Write the GA4 rows above into a warehouse's raw tables (load ga4-test), as an extraction would."""
     loaded = datetime(2024, 2, 1, tzinfo=UTC)
     sessions = pd.DataFrame(
         [("7", date.fromisoformat(d), c, k, s, u, e, t, Decimal(r), "USD", "America/New_York", "ga4-test", loaded, "test")
@@ -56,6 +52,15 @@ def with_ga4(golden, tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
             con.register("ga4_rows", frame)
             con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM ga4_rows")
             con.unregister("ga4_rows")
+
+
+@pytest.fixture(scope="module")
+def with_ga4(golden, tmp_path_factory) -> dict[str, Path]:  # noqa: ANN001
+    """A copy of the golden warehouse with the GA4 rows above, rebuilt by `lrreport build`."""
+    root = tmp_path_factory.mktemp("golden-ga4")
+    database = root / "golden.duckdb"
+    shutil.copyfile(golden["database"], database)
+    add_ga4_rows(database)
     result = CliRunner().invoke(cli, ["--config", str(golden["config"]), "build", "--database", str(database)])
     assert result.exit_code == 0, result.output
     return {"config": golden["config"], "database": database}

@@ -5,6 +5,7 @@ A Spark that cannot start (no Java, no pyspark) fails these tests: it never skip
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from lrreport.cli import cli
 from tests.models.conftest import golden, golden_settings  # noqa: F401 (the golden DuckDB warehouse)
+from tests.models.test_ga4_models import add_ga4_rows
 
 
 def run_cli(*args: str) -> str:
@@ -30,11 +32,16 @@ def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a pyspark
 
 
 @pytest.fixture(scope="session")
-def golden_lake(golden: dict[str, Path], spark) -> dict[str, Path]:  # noqa: ANN001, F811
-    """The golden warehouse exported to a lake and built there on Spark (models only), by the CLI."""
-    lake = golden["database"].parent / "lake"
-    config, database = str(golden["config"]), str(golden["database"])
-    run_cli("--config", config, "lake", "export", "--database", database, "--lake", str(lake))
-    run_cli("--config", config, "build", "--no-test", "--database", database, "--engine", "spark",
+def golden_lake(golden: dict[str, Path], spark, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # noqa: ANN001, F811
+    """The golden warehouse with the GA4 rows of tests/models/test_ga4_models.py, built on DuckDB,
+    exported to a lake and built there on Spark (models only), all by the CLI."""
+    root = tmp_path_factory.mktemp("golden-spark")
+    database, lake = root / "golden.duckdb", root / "lake"
+    shutil.copyfile(golden["database"], database)
+    add_ga4_rows(database)
+    config = str(golden["config"])
+    run_cli("--config", config, "build", "--no-test", "--database", str(database))
+    run_cli("--config", config, "lake", "export", "--database", str(database), "--lake", str(lake))
+    run_cli("--config", config, "build", "--no-test", "--database", str(database), "--engine", "spark",
             "--lake", str(lake))
-    return {**golden, "lake": lake}
+    return {"config": golden["config"], "database": database, "lake": lake}

@@ -24,9 +24,11 @@ def test_every_mart_row_equal_on_both_engines(golden_lake: dict[str, Path]) -> N
     duck = duckdb.connect(str(golden_lake["database"]), read_only=True)
     lake = duckdb.connect(str(reader_path(settings)), read_only=True)
     try:
-        # the 17 marts (source_freshness and the two GA4 marts among them), fct_sends with its 20 golden sends
+        # the 17 marts (source_freshness and the two GA4 marts among them), fct_sends with its 20 golden
+        # sends, agg_ga4_sessions_daily with every day GA4 was read for (9) and message type (5)
         assert len(mart_names(duck)) == 17
         assert lake.execute("SELECT count(*) FROM marts.fct_sends").fetchone()[0] == 20
+        assert lake.execute("SELECT count(*) FROM marts.agg_ga4_sessions_daily").fetchone()[0] == 9 * 5
         assert differences(duck, lake) == {}
     finally:
         duck.close()
@@ -44,10 +46,12 @@ def test_metrics_equal_on_both_engines(golden_lake: dict[str, Path]) -> None:
     on_duckdb = _metrics(golden_lake)
     on_spark = _metrics(golden_lake, "--engine", "spark", "--lake", str(golden_lake["lake"]))
     # tests/models/test_metrics_cli.py works these out by hand: in January, 18 attempts in total
-    # (S20 and S21 are sent in December), 15 accepted, 165 attributed
+    # (S20 and S21 are sent in December), 15 accepted, 165 attributed; test_ga4_models.py the GA4
+    # sessions that name a message: 4 + 3 + 1 = 8
     assert [r["group"] for r in on_spark] == [r["group"] for r in on_duckdb]
     total = next(r for r in on_spark if r["group"] == "total")
     assert (total["attempts"], total["accepted"], total["attributed_revenue"]) == (18, 15, 165.0)
+    assert total["sessions"] == 8
     for d, s in zip(on_duckdb, on_spark, strict=True):
         assert d.keys() == s.keys()
         assert all(same(d[k], s[k]) for k in d), (d, s)
