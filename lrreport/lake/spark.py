@@ -32,6 +32,10 @@ LOCAL_CONF = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "2",
+    # adaptive execution re-plans every query stage by stage: on two cores and two shuffle partitions
+    # it has nothing to coalesce, and its re-planning cost a golden build 70 s instead of 98 (first
+    # build of a JVM) and 32 s instead of 45 (warm); benchmarks/README.md
+    "spark.sql.adaptive.enabled": "false",
     "spark.driver.memory": "3g",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
 }
