@@ -18,6 +18,7 @@ from fsspec.implementations.local import LocalFileSystem
 from lrreport.config import Settings
 from lrreport.lake.layout import BUILT_SCHEMAS, PARTITION, RAW_TABLES, join
 from lrreport.lake.writer import LakeError, filesystem
+from lrreport.sqlfiles import read_sql
 
 
 def reader_path(settings: Settings) -> Path:
@@ -53,10 +54,8 @@ def lake_reader(settings: Settings) -> Settings:
                 _view(con, fs, f"{schema}.{name}", join(url, schema, name, "*.parquet"), False)
         builds = join(root, "meta", "lr_builds")
         if fs.exists(builds) and fs.glob(join(builds, "*", "*.parquet")):
-            con.execute(
-                "CREATE TABLE meta.lr_builds AS SELECT * FROM read_parquet(?, hive_partitioning = true)",
-                [join(url, "meta", "lr_builds", "*", "*.parquet")],
-            )
+            files = join(url, "meta", "lr_builds", "*", "*.parquet")
+            con.execute(read_sql("load/lake_builds_copy"), {"files": files})
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -76,8 +75,7 @@ def lake_builds_ok(settings: Settings) -> bool:
     try:
         if not isinstance(fs, LocalFileSystem):
             con.register_filesystem(fs)
-        query = "SELECT count(*) FROM read_parquet(?, hive_partitioning = true) WHERE status = 'ok'"
-        return bool(con.execute(query, [builds]).fetchone()[0])
+        return bool(con.execute(read_sql("load/lake_builds_ok"), {"files": builds}).fetchone()[0])
     finally:
         con.close()
 

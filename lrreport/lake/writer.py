@@ -22,6 +22,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from lrreport._exceptions import LrreportError
 from lrreport.lake.layout import DATA_FILE, PARTITION, RAW_TABLES, SCHEMA_FILE, STAGING, LakeTable, join
+from lrreport.sqlfiles import read_sql
 
 
 class LakeError(LrreportError):
@@ -122,8 +123,8 @@ def _write_table(
 def _changed(con: duckdb.DuckDBPyConnection, table: LakeTable, new_rows: str, load_id: str) -> bool:
     """Whether a load may have changed the table: it wrote rows there, or it rewrites the table."""
     if table.rewritten_by is not None:
-        query = "SELECT count(*) FROM meta.loads WHERE load_id = ? AND (source = ? OR ? = '*')"
-        return bool(con.execute(query, [load_id, table.rewritten_by, table.rewritten_by]).fetchone()[0])
+        params = {"load_id": load_id, "source": table.rewritten_by}
+        return bool(con.execute(read_sql("load/lake_load_rewrites"), params).fetchone()[0])
     return bool(con.execute(f"SELECT count(*) FROM ({new_rows})", [load_id]).fetchone()[0])
 
 
