@@ -35,11 +35,3 @@ def engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
     return wrapper
 
-
-def readable(settings: Any) -> Any:
-    """The settings a reader of the marts uses: on Spark, the DuckDB file over the lake's marts."""
-    if settings.warehouse.engine != "spark":
-        return settings
-    from lrreport.lake.reader import lake_reader
-
-    return lake_reader(settings)  # a LakeError is reported by the CLI

@@ -9,6 +9,8 @@ It is made afresh each time, so it always shows the lake as it is.
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -34,8 +36,8 @@ def lake_reader(settings: Settings) -> Settings:
     if not fs.exists(join(root, "marts")):
         raise LakeError(f"lake {lake} has no marts yet: run `lrreport build --engine spark` first")
     path = reader_path(settings)
-    aside = path.with_name(path.name + ".tmp")
-    aside.unlink(missing_ok=True)
+    # a name of its own: two readers at once (metrics and a report) each make their file, the last wins
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     con = duckdb.connect(str(aside))
     try:
         if not isinstance(fs, LocalFileSystem):
@@ -57,10 +59,18 @@ def lake_reader(settings: Settings) -> Settings:
             files = join(url, "meta", "lr_builds", "*", "*.parquet")
             con.execute(read_sql("load/lake_builds_copy"), {"files": files})
         con.execute("CHECKPOINT")
-    finally:
+    except BaseException:
         con.close()
+        aside.unlink(missing_ok=True)  # nothing half-made left beside the warehouse
+        raise
+    con.close()
     aside.replace(path)
     return settings.with_database(path).with_lake(None, "duckdb")
+
+
+def readable(settings: Settings) -> Settings:
+    """The settings a reader of the marts uses: on Spark, the DuckDB file over the lake's marts."""
+    return lake_reader(settings) if settings.warehouse.engine == "spark" else settings
 
 
 def lake_builds_ok(settings: Settings) -> bool:

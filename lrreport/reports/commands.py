@@ -15,7 +15,8 @@ import click
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
-from lrreport.lake.options import engine_option, readable
+from lrreport.lake.options import engine_option
+from lrreport.lake.reader import readable
 
 NOTEBOOKS_HELP = "Folder of notebooks [env LRREPORT_NOTEBOOKS; default: lrreport's notebooks/]."
 

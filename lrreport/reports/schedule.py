@@ -35,6 +35,7 @@ from filelock import FileLock, Timeout
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import ScheduleSettings, Settings
+from lrreport.lake.reader import readable
 from lrreport.reports import delivery
 from lrreport.reports import index as report_index
 from lrreport.reports.params import ParameterError
@@ -345,7 +346,7 @@ def _claim_and_run(
     error: str | None = None
     try:
         result = run_report(
-            settings,
+            readable(settings),  # on Spark: the marts in the lake (the runs are recorded in the warehouse)
             _notebook_ref(settings, schedule),
             dict(schedule.params),
             output_dir=output_root(settings, schedule),

@@ -9,7 +9,8 @@ import click
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
-from lrreport.lake.options import engine_option, readable
+from lrreport.lake.options import engine_option
+from lrreport.lake.reader import readable
 from lrreport.warehouse.status import status_command as status  # noqa: F401 (registered by the CLI)
 
 

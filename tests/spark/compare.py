@@ -16,7 +16,11 @@ def mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def rows(con: duckdb.DuckDBPyConnection, mart: str, columns: list[str]) -> list[tuple]:
     """Every row of a mart, in a canonical order (floats rounded only to sort, never to compare)."""
-    got = con.execute(f"SELECT {', '.join(columns)} FROM marts.{mart}").fetchall()
+    return canonical(con.execute(f"SELECT {', '.join(columns)} FROM marts.{mart}").fetchall())
+
+
+def canonical(got: list[tuple]) -> list[tuple]:
+    """Rows in a canonical order, whatever order an engine gave them in."""
     return sorted(got, key=lambda row: tuple(_sort_key(v) for v in row))
 
 

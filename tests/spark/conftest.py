@@ -5,11 +5,13 @@ A Spark that cannot start (no Java, no pyspark) fails these tests: it never skip
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from filelock import FileLock
 
 from lrreport.cli import cli
 from tests.models.conftest import golden, golden_settings  # noqa: F401 (the golden DuckDB warehouse)
@@ -32,16 +34,33 @@ def spark(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - a pyspark
 
 
 @pytest.fixture(scope="session")
-def golden_lake(golden: dict[str, Path], spark, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # noqa: ANN001, F811
+def golden_lake(golden: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:  # noqa: F811
     """The golden warehouse with the GA4 rows of tests/models/test_ga4_models.py, built on DuckDB,
-    exported to a lake and built there on Spark (models only), all by the CLI."""
-    root = tmp_path_factory.mktemp("golden-spark")
+    exported to a lake and built there on Spark (models only), all by the CLI; then the data tests
+    of three marts run on Spark (`lrreport test --engine spark`), their output kept in ``tested``.
+
+    Once per run even under pytest-xdist (as the demo warehouse in tests/conftest.py): the first
+    worker builds it under a file lock in the run's shared folder, the others read it, and a worker
+    that only reads the lake's marts starts no Spark.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "golden-spark"
+    root.mkdir(exist_ok=True)
     database, lake = root / "golden.duckdb", root / "lake"
-    shutil.copyfile(golden["database"], database)
-    add_ga4_rows(database)
-    config = str(golden["config"])
-    run_cli("--config", config, "build", "--no-test", "--database", str(database))
-    run_cli("--config", config, "lake", "export", "--database", str(database), "--lake", str(lake))
-    run_cli("--config", config, "build", "--no-test", "--database", str(database), "--engine", "spark",
-            "--lake", str(lake))
-    return {"config": golden["config"], "database": database, "lake": lake}
+    config = str(golden["config"])  # the same text in every worker
+    with FileLock(str(root / "build.lock")):
+        if not (root / "built").exists():
+            shutil.copyfile(golden["database"], database)
+            add_ga4_rows(database)
+            run_cli("--config", config, "build", "--no-test", "--database", str(database))
+            run_cli("--config", config, "lake", "export", "--database", str(database),
+                    "--lake", str(lake))
+            run_cli("--config", config, "build", "--no-test", "--database", str(database),
+                    "--engine", "spark", "--lake", str(lake))
+            # the data tests of the attribution and send marts on Spark, while its JVM is warm
+            marts = "fct_sends fct_order_attribution agg_sends_daily"
+            tested = run_cli("--config", config, "test", "--database", str(database), "--engine", "spark",
+                             "--lake", str(lake), "--select", marts)
+            (root / "tested.txt").write_text(tested, encoding="utf-8")
+            (root / "built").touch()
+    return {"config": golden["config"], "database": database, "lake": lake, "tested": root / "tested.txt"}
