@@ -410,7 +410,9 @@ def _build(
             con = connect(settings)
             try:
                 out.rows = _mart_rows(con)
-                snapshot.publish(con, settings)  # readers now see this build
+                # readers now see this build; a full refresh publishes a new file
+                built = None if full_refresh else [n.name for n in out.models]
+                snapshot.publish(con, settings, built)
             finally:
                 con.close()
     return out
@@ -432,8 +434,13 @@ def _start_spark(settings: Settings) -> None:
         local_session(warehouse_dir=str(state_dir(settings) / "spark-warehouse"))
 
 
-def test(settings: Settings, select: str | None = None, show_progress: bool | None = None) -> BuildResult:
-    """Run the data tests (all, or ``select``) against the built models."""
+def test(
+    settings: Settings,
+    select: str | None = None,
+    show_progress: bool | None = None,
+    project: Path | None = None,
+) -> BuildResult:
+    """Run the data tests (all, or ``select``) against the built models, every row of them."""
     from lrreport.warehouse.db import connect, require_warehouse, writer_lock
 
     spark = on_spark(settings)
@@ -446,7 +453,7 @@ def test(settings: Settings, select: str | None = None, show_progress: bool | No
         if not spark:
             connect(settings).close()  # a warehouse, at the current schema version
         started = time.perf_counter()
-        runner = _Runner(settings, report)
+        runner = _Runner(settings, report, project)
         if spark:
             _declare_lake(runner)
         result, startup = runner.invoke(command)
