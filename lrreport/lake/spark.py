@@ -33,8 +33,8 @@ LOCAL_CONF = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.shuffle.partitions": "2",
     # adaptive execution re-plans every query stage by stage: on two cores and two shuffle partitions
-    # it has nothing to coalesce, and its re-planning cost a golden build 70 s instead of 98 (first
-    # build of a JVM) and 32 s instead of 45 (warm); benchmarks/README.md
+    # it has nothing to coalesce; without it a golden build takes 70 s instead of 98 (first build of
+    # a JVM) and 32 s instead of 45 (warm): benchmarks/README.md
     "spark.sql.adaptive.enabled": "false",
     "spark.driver.memory": "3g",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
