@@ -17,7 +17,7 @@ import duckdb
 import yaml
 
 from lrreport._exceptions import LrreportError
-from lrreport.sqlfiles import queries_dir, read_sql
+from lrreport.sqlfiles import queries_dir, read_sql, render_sql
 
 # Every raw table carries its load's metadata, after the declared columns.
 META_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -33,11 +33,6 @@ _VALIDATED = frozenset({"ts"})
 
 class DeclarationError(LrreportError):
     """A raw-table declaration (queries/raw/*.yml) is malformed."""
-
-
-def quote(name: str) -> str:
-    """A SQL identifier, double-quoted."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -69,56 +64,28 @@ class Column:
         return self.parse is not None
 
     @property
+    def never_fails(self) -> bool:
+        """Whether its parse rule always gives a value (no reject reason of its own)."""
+        return self.parse in _NEVER_FAILS
+
+    @property
+    def validated(self) -> bool:
+        """Whether its parsed value is tested too (``lr_<parse>_valid``)."""
+        return self.parse in _VALIDATED
+
+    @property
     def can_fail(self) -> bool:
         """Whether a row can be rejected for this column."""
-        return self.required or self.ok is not None or bool(self.checks) or self.parse not in _NEVER_FAILS
+        return self.required or self.ok is not None or bool(self.checks) or not self.never_fails
+
+    @property
+    def blank_flagged(self) -> bool:
+        """Whether the parsing pass notes an empty value (an optional column that can fail)."""
+        return self.from_file and not self.required and self.ok is None and not self.never_fails
 
     @property
     def blank_flag(self) -> str:
         return f"_{self.name}_blank"
-
-    def parse_sql(self) -> str:
-        """The typed value from the staged text ``s.<name>``."""
-        text = f"s.{quote(self.name)}"
-        value = "coalesce({x}, '')" if self.parse == "content" else f"lr_{self.parse}({{x}})"
-        parts = [p for p in (self.override, value.format(x=text), self.fallback) if p]
-        return f"coalesce({', '.join(parts)})" if len(parts) > 1 else parts[0]
-
-    def _own_ok_sql(self) -> str:
-        """The value test without the checks: parsed (or empty where allowed), or the `ok` override."""
-        value = f"t.{quote(self.name)}"
-        given = f"{value} IS NOT NULL"
-        if self.parse in _VALIDATED:
-            given = f"coalesce(lr_{self.parse}_valid({value}), FALSE)"
-        if self.ok is not None:
-            return f"coalesce({self.ok}, TRUE)"
-        if self.required:
-            return given
-        if self.parse in _NEVER_FAILS:
-            return "TRUE"
-        pending = " OR t._phone_pending" if self.parse == "phone" else ""
-        return f"({given} OR t.{self.blank_flag}{pending})"
-
-    def ok_sql(self) -> str:
-        """SQL over the parsed row ``t`` that is true when this column's value is acceptable."""
-        return " AND ".join([self._own_ok_sql(), *(f"coalesce({c.rule}, TRUE)" for c in self.checks)])
-
-    def reason_sql(self) -> str:
-        """SQL over the parsed row ``t`` and its text ``s``: why this column fails, NULL when it does not."""
-        text = f"s.{quote(self.name)}"
-        own = self._own_ok_sql()
-        problem = "NULL" if self.parse in _NEVER_FAILS else f"lr_{self.parse}_problem({text})"
-        whens = [
-            f"WHEN contains({text}, chr(0)) THEN 'contains a NUL byte (is the file corrupted?)'",
-            f"WHEN NOT ({own}) AND lr_blank({text}) THEN {_literal(self.missing)}",
-            f"WHEN NOT ({own}) THEN {problem}",
-            *(f"WHEN NOT coalesce({c.rule}, TRUE) THEN {_literal(c.reason)}" for c in self.checks),
-        ]
-        return "CASE " + " ".join(whens) + " END"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -162,12 +129,11 @@ class RawTable:
         Columns are compared by name (inserts name them, so their order does not matter); extra
         columns are allowed. Types are compared as DuckDB spells them.
         """
-        schema, name = self.table.split(".")
-        present = dict(con.execute(read_sql("load/table_columns"), [schema, name]).fetchall())
+        present = dict(con.execute(read_sql("load/table_columns"), [self.schema, self.table_name]).fetchall())
         if not present:
             return []
         spelled = {
-            t: con.execute(f"SELECT typeof(CAST(NULL AS {t}))").fetchall()[0][0]
+            t: con.execute(_render("type_spelling", type=t)).fetchall()[0][0]
             for t in set(self.expected_types().values())
         }
         problems = []
@@ -178,19 +144,19 @@ class RawTable:
                 problems.append(f"column {col} is {present[col]}, expected {spelled[declared]}")
         return problems
 
-    # -- DDL -------------------------------------------------------------------------------------------
+    @property
+    def schema(self) -> str:
+        return self.table.split(".")[0]
+
+    @property
+    def table_name(self) -> str:
+        return self.table.split(".")[1]
+
+    # -- SQL (the templates in queries/raw/templates/) ------------------------------------------------
     def ddl(self) -> str:
         """``CREATE TABLE IF NOT EXISTS`` for the table, with its schema."""
-        schema = self.table.split(".")[0]
-        cols = [f"    {quote(c.name)} {c.type}{' NOT NULL' if c.not_null else ''}" for c in self.columns] + [
-            f"    {quote(n)} {t} NOT NULL" for n, t in META_COLUMNS
-        ]
-        return (
-            f"CREATE SCHEMA IF NOT EXISTS {schema};\n"
-            f"CREATE TABLE IF NOT EXISTS {self.table} (\n" + ",\n".join(cols) + "\n);"
-        )
+        return _render("ddl", table=self)
 
-    # -- the loader's statements ----------------------------------------------------------------------
     def typed_sql(self, skip: str | None = None, nul_check: bool = False) -> str:
         """Every staged row parsed once into ``_typed``, with ``_ok`` when it passes every rule.
 
@@ -198,139 +164,42 @@ class RawTable:
         ``nul_check``: look for NUL characters in every column (``_nul``; only when a file may
         hold one: the test costs a scan of all the text).
         """
-        any_nul = " OR ".join(f"contains(s.{quote(c)}, chr(0))" for c in self.file_columns)
-        nul = f"coalesce({any_nul}, FALSE)" if nul_check else "FALSE"
-        items = ["s._file_idx", "lr_row(s.rowid, s._file_idx) AS _row", f"{nul} AS _nul"]
-        for col in self.columns:
-            if not col.from_file:
-                continue
-            items.append(f"{col.parse_sql()} AS {quote(col.name)}")
-            if col.parse == "phone":
-                items.append(f"s.{quote(col.name)} AS phone_raw")
-                items.append(
-                    f"lr_phone_national(s.{quote(col.name)}) IS NULL AND NOT lr_blank(s.{quote(col.name)})"
-                    " AS _phone_pending"
-                )
-            if not col.required and col.ok is None and col.parse not in _NEVER_FAILS:
-                items.append(f"lr_blank(s.{quote(col.name)}) AS {col.blank_flag}")
-        items += list(self.derived)
-        ok = self._row_ok_sql()
-        inner = ",\n           ".join(items)
-        return (
-            f"-- generated from {self._source()} by lrreport/extract/declare.py\n"
-            "CREATE OR REPLACE TEMP TABLE _typed AS\n"
-            f"SELECT t.*,\n       {ok} AS _ok\n"
-            f"FROM (\n    SELECT {inner}\n    FROM _stage AS s"
-            + (f"\n    QUALIFY NOT coalesce({skip}, FALSE)" if skip else "")
-            + "\n) AS t;"
-        )
-
-    def _row_ok_sql(self) -> str:
-        """SQL over the parsed row ``t``: true when every column passes its rules."""
-        return "\n       AND ".join(
-            ["NOT t._nul", *(c.ok_sql() for c in self.columns if c.from_file and c.can_fail)]
-        )
+        return _render("typed", table=self, skip=skip, nul_check=nul_check)
 
     def rejects_sql(self) -> str:
         """One reject per broken rule of each bad row: column, the value as given, and why."""
-        entries = ",\n            ".join(
-            f"{{'column_name': {_literal(c.name)}, 'value': s.{quote(c.name)}, 'reason': {c.reason_sql()}}}"
-            for c in self.columns
-            if c.from_file
-        )
-        return (
-            f"-- generated from {self._source()} by lrreport/extract/declare.py\n"
-            "CREATE OR REPLACE TEMP TABLE _rejects AS\n"
-            "SELECT _file_idx, _row, p.column_name, p.value, p.reason\n"
-            "FROM (\n"
-            "    SELECT t._file_idx, t._row, unnest([\n"
-            f"            {entries}\n"
-            "        ]) AS p\n"
-            "    FROM (SELECT * FROM _typed WHERE NOT _ok) AS t\n"
-            "    INNER JOIN _stage AS s\n"
-            "        ON s._file_idx = t._file_idx AND lr_row(s.rowid, s._file_idx) = t._row\n"
-            ") AS problems\n"
-            "WHERE p.reason IS NOT NULL\n"
-            "ORDER BY _file_idx, _row;"
-        )
+        return _render("rejects", table=self)
 
     def recheck_sql(self) -> str:
         """Test ``_ok`` again on the rows whose phone Python has just normalised (``load/phone_rule``)."""
-        return (
-            f"UPDATE _typed AS t SET _ok = {self._row_ok_sql()}\n"
-            "WHERE t.phone_raw IN (SELECT p.raw FROM _phones AS p);"
-        )
+        return _render("recheck", table=self)
 
-    def insert_sql(self, relation: str, where: str = "", qualify: str = "") -> str:
+    def insert_sql(self, relation: str) -> str:
         """Insert the declared columns of ``relation`` (alias ``n``), by name, with the load's metadata."""
-        names = ", ".join(quote(c) for c in self.column_names)
-        meta = ", ".join(quote(n) for n, _ in META_COLUMNS)
-        values = ", ".join(f"n.{quote(c)}" for c in self.column_names)
-        return (
-            f"INSERT INTO {self.table} ({names}, {meta})\n"
-            f"SELECT {values},\n"
-            "       getvariable('load_id'), getvariable('loaded_at'), lr_source_file(n._file_idx)\n"
-            f"FROM {relation} AS n"
-            + (f"\nWHERE {where}" if where else "")
-            + (f"\nQUALIFY {qualify}" if qualify else "")
-            + ";"
-        )
+        return _render("insert", table=self, relation=relation, new_keys=False, first_of_repeats=False)
 
     def insert_new_keys_sql(self, relation: str, first_of_repeats: bool) -> str:
         """``first_wins``: insert the rows whose key is not stored yet; of keys repeated in the batch,
         the first row (file order, then row order)."""
-        qualify = (
-            f"row_number() OVER (PARTITION BY {self.key_list('n')} ORDER BY n._file_idx, n._row) = 1"
-            if first_of_repeats
-            else ""
+        return _render(
+            "insert", table=self, relation=relation, new_keys=True, first_of_repeats=first_of_repeats
         )
-        stored = f"NOT EXISTS (SELECT 1 FROM {self.table} AS r WHERE {self.key_match('r', 'n')})"
-        return self.insert_sql(relation, where=stored, qualify=qualify)
 
     def key_repeats_sql(self, relation: str) -> str:
-        """How many rows of ``relation`` may repeat a key (usually none). Distinct hashes are far
-        cheaper to count than distinct strings; a collision only takes the exact, slower insert."""
-        return f"SELECT count(*) - count(DISTINCT hash({self.key_list()})) FROM {relation};"
+        """How many rows of ``relation`` may repeat a key (usually none)."""
+        return _render("key_repeats", table=self, relation=relation)
 
     def newest_versions_sql(self) -> str:
-        """``newest_wins``: temp table ``_new`` with the newest good row of each key (the last file
-        of the load, and within a file the last row)."""
-        names = ", ".join(f"t.{quote(c)}" for c in self.column_names)
-        return (
-            "CREATE OR REPLACE TEMP TABLE _new AS\n"
-            f"SELECT {names}, t._file_idx, t._row\n"
-            "FROM _typed AS t\n"
-            "WHERE t._ok\n"
-            f"QUALIFY row_number() OVER (PARTITION BY {self.key_list('t')}\n"
-            "                           ORDER BY t._file_idx DESC, t._row DESC) = 1;"
-        )
+        """``newest_wins``: temp table ``_new`` with the newest good row of each key."""
+        return _render("newest_versions", table=self)
 
     def drop_unchanged_sql(self) -> str:
         """Rows of ``_new`` identical to the stored version need no rewrite: reloading is a no-op."""
-        return (
-            "DELETE FROM _new AS n\nWHERE EXISTS (\n"
-            f"    SELECT 1 FROM {self.table} AS o\n"
-            f"    WHERE {self.key_match('o', 'n')}\n      AND {self.same_row('o', 'n')}\n);"
-        )
+        return _render("drop_unchanged", table=self)
 
     def replace_sql(self) -> str:
         """The stored versions of the keys in ``_new`` are removed (the newer one is inserted)."""
-        match = self.key_match("o", "n")
-        return f"DELETE FROM {self.table} AS o WHERE EXISTS (SELECT 1 FROM _new AS n WHERE {match});"
-
-    def key_match(self, left: str, right: str) -> str:
-        """SQL true when rows ``left`` and ``right`` have the same key."""
-        return " AND ".join(f"{left}.{quote(k)} = {right}.{quote(k)}" for k in self.key)
-
-    def same_row(self, left: str, right: str) -> str:
-        """SQL true when rows ``left`` and ``right`` hold the same values in every declared column."""
-        return "\n      AND ".join(
-            f"{left}.{quote(c)} IS NOT DISTINCT FROM {right}.{quote(c)}" for c in self.column_names
-        )
-
-    def key_list(self, alias: str = "") -> str:
-        prefix = f"{alias}." if alias else ""
-        return ", ".join(prefix + quote(k) for k in self.key)
+        return _render("replace", table=self)
 
     # -- text for people ----------------------------------------------------------------------------
     def help_text(self) -> str:
@@ -347,8 +216,14 @@ class RawTable:
                 )
         return "\n".join(rows)
 
-    def _source(self) -> str:
+    @property
+    def source(self) -> str:
+        """Where the declaration was read from, for the generated SQL's first line."""
         return f"queries/raw/{self.path.name}" if self.path else self.name
+
+
+def _render(template: str, **context: object) -> str:
+    return render_sql(f"raw/templates/{template}", meta=META_COLUMNS, **context)
 
 
 def _column(raw: dict[str, object], where: str) -> Column:

@@ -114,7 +114,7 @@ def jsonl_to_orders_parquet(jsonl: Path, parquet: Path) -> int:
     """Turn a bulk result into the orders loader's columns as Parquet; returns the order count."""
     con = duckdb.connect()
     try:
-        con.execute("SET enable_progress_bar = false")
+        con.execute(read_sql("load/no_progress_bar"))
         con.execute("SET VARIABLE shopify_jsonl = ?", [str(jsonl)])
         con.sql(read_sql("extract/shopify_orders")).write_parquet(str(parquet), compression="zstd")
         return con.execute("SELECT count(*) FROM read_parquet(?)", [str(parquet)]).fetchone()[0]  # type: ignore[index]
