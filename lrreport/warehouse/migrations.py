@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 
 from lrreport import __version__
-from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.errors import WarehouseError
+from lrreport.warehouse.raw_tables import raw_tables
 
 # What a new warehouse is created from: the current layout of the raw and meta tables.
 CREATE_SCRIPTS = ("setup/raw_tables", "setup/ga4_tables", "setup/meta_tables")

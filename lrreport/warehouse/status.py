@@ -14,7 +14,6 @@ from rich.table import Table
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
-from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import WarehouseError, connect
 from lrreport.warehouse.freshness import (
@@ -25,6 +24,7 @@ from lrreport.warehouse.freshness import (
     read_freshness,
     stale_sources,
 )
+from lrreport.warehouse.raw_tables import raw_tables
 
 # The column that dates each raw table's rows (the range `status` shows): the declared tables'
 # own (queries/raw/*.yml), and the Listrak tables'.

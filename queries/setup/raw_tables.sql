@@ -2,7 +2,7 @@
 -- Listrak's own dates, which carry no offset and are kept as given (TIMESTAMP) for staging to read
 -- in the configured time zone. Natural keys are named per table; loaders keep them unique.
 -- The raw tables of the file sources (raw.sends, raw.orders, ...) are declared in queries/raw/*.yml
--- and created from there (lrreport/extract/declare.py).
+-- and created from there (lrreport/warehouse/raw_tables.py).
 CREATE SCHEMA IF NOT EXISTS raw;
 
 -- Listrak dimensions, refreshed as snapshots. Key: short_code_id.

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lrreport.extract.declare import DeclarationError, parse_declaration, raw_tables
 from lrreport.sqlfiles import queries_dir
+from lrreport.warehouse.raw_tables import DeclarationError, parse_declaration, raw_tables
 from tests.load.conftest import Warehouse, order_row, write_rows
 
 ROOT = Path(__file__).resolve().parents[2]

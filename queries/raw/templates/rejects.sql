@@ -4,7 +4,7 @@
 {% for c in table.columns if c.from_file %}
 {% do entries.append("{'column_name': " ~ c.name | literal ~ ", 'value': " ~ col.text(c) ~ ", 'reason': " ~ col.reason(c) ~ "}") %}
 {% endfor %}
--- generated from {{ table.source }} by lrreport/extract/declare.py
+-- generated from {{ table.source }} by queries/raw/templates/rejects.sql
 CREATE OR REPLACE TEMP TABLE _rejects AS
 SELECT _file_idx, _row, p.column_name, p.value, p.reason
 FROM (

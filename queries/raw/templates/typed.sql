@@ -19,7 +19,7 @@
 {% endif %}
 {% endfor %}
 {% do items.extend(table.derived) %}
--- generated from {{ table.source }} by lrreport/extract/declare.py
+-- generated from {{ table.source }} by queries/raw/templates/typed.sql
 CREATE OR REPLACE TEMP TABLE _typed AS
 SELECT t.*,
        {{ col.row_ok(table) }} AS _ok

@@ -1,10 +1,11 @@
-"""Raw tables as declarations: read ``queries/raw/<name>.yml`` and make every SQL statement from it.
+"""The warehouse's raw layer as declarations: read ``queries/raw/<name>.yml`` for each raw table.
 
 A raw table's columns, key, types, parsing rules and reject reasons are written once, in its YAML
-declaration; this module turns them into the table's DDL, the loader's parsing pass (``_typed``),
-its rejects, its inserts (always naming the columns), the schema check made before each load, the
-help text and the README column table. A new raw table (a file source or an extractor's table) is
-one more YAML file; see the README's "Adding a source".
+declaration; this module reads them and renders from them (templates in ``queries/raw/templates/``)
+the table's DDL, the loader's parsing pass (``_typed``), its rejects, its inserts (always naming the
+columns) and the schema check made before each load, plus the help text and the README column
+table. The loaders and extractors import it from here: data flows from extract into the warehouse.
+A new raw table is one more YAML file; see the README's "Adding a source".
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from lrreport._exceptions import LrreportError
 from lrreport.sqlfiles import queries_dir, read_sql, render_sql
+from lrreport.warehouse.errors import WarehouseError
 
 # Every raw table carries its load's metadata, after the declared columns.
 META_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -31,7 +32,7 @@ _NEVER_FAILS = frozenset({"text", "content"})
 _VALIDATED = frozenset({"ts"})
 
 
-class DeclarationError(LrreportError):
+class DeclarationError(WarehouseError):
     """A raw-table declaration (queries/raw/*.yml) is malformed."""
 
 
