@@ -27,7 +27,7 @@ def queries_dir() -> Path:
 
 @cache
 def read_sql(name: str) -> str:
-    """The text of ``queries/<name>.sql`` (``name`` like ``"setup/raw_tables"``)."""
+    """The text of ``queries/<name>.sql`` (``name`` like ``"setup/meta_tables"``)."""
     path = queries_dir() / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")

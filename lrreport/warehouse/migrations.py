@@ -1,11 +1,12 @@
 """The warehouse's schema version and the migrations that bring an older file up to it.
 
-A new warehouse is created in the current layout (``setup/raw_tables``, ``setup/meta_tables``) and
+A new warehouse is created in the current layout (the raw tables' declarations, ``queries/raw/*.yml``,
+and ``setup/meta_tables``) and
 recorded at :data:`SCHEMA_VERSION`. An older one is upgraded when a writer opens it: every pending
 migration runs in one transaction with its record in ``meta.lr_schema_migrations``, so a failure
 leaves the file as it was. A file recorded at a version newer than this lrreport knows is refused.
 To change the layout: add ``queries/setup/migrations/NNN_what.sql``, list it in :data:`MIGRATIONS`,
-and change ``setup/raw_tables`` / ``setup/meta_tables`` to the layout it leads to.
+and change the declaration / ``setup/meta_tables`` to the layout it leads to.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from lrreport.warehouse.errors import WarehouseError
 from lrreport.warehouse.raw_tables import raw_tables
 
 # What a new warehouse is created from: the current layout of the raw and meta tables.
-CREATE_SCRIPTS = ("setup/raw_tables", "setup/ga4_tables", "setup/meta_tables")
+CREATE_SCRIPTS = ("setup/meta_tables",)
 # The per-send SMS facts of raw.sends: a warehouse from before the version record without them is at
 # version 1, with them at version 2 (migration 3 is idempotent, so it runs on those either way).
 SENDS_FACTS = ("characters", "encoding", "segment_units", "segments", "has_link")

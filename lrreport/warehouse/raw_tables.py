@@ -99,6 +99,7 @@ class RawTable:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     date_column: str | None = None  # dates its rows in `lrreport status`
+    source_file: bool = True  # whether its rows name their file or route (_source_file)
     derived: tuple[str, ...] = ()  # select items of the parsing pass giving columns not from the file
     path: Path | None = None
 
@@ -120,9 +121,14 @@ class RawTable:
     def optional(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.from_file and not c.required)
 
+    @property
+    def meta_columns(self) -> tuple[tuple[str, str], ...]:
+        """The load's metadata columns the table carries, after the declared ones."""
+        return META_COLUMNS if self.source_file else tuple(m for m in META_COLUMNS if m[0] != "_source_file")
+
     def expected_types(self) -> dict[str, str]:
         """Column name -> DuckDB type, metadata columns included (for the schema check)."""
-        return {**{c.name: c.type for c in self.columns}, **dict(META_COLUMNS)}
+        return {**{c.name: c.type for c in self.columns}, **dict(self.meta_columns)}
 
     def schema_problems(self, con: duckdb.DuckDBPyConnection) -> list[str]:
         """How the table in the warehouse differs from the declaration: missing columns, other types.
@@ -224,7 +230,7 @@ class RawTable:
 
 
 def _render(template: str, **context: object) -> str:
-    return render_sql(f"raw/templates/{template}", meta=META_COLUMNS, **context)
+    return render_sql(f"raw/templates/{template}", **context)
 
 
 def _column(raw: dict[str, object], where: str) -> Column:
@@ -254,6 +260,7 @@ def parse_declaration(path: Path) -> RawTable:
         key=tuple(data["key"]),
         columns=columns,
         date_column=data.get("date_column"),
+        source_file=bool(data.get("source_file", True)),
         derived=tuple(data.get("derived", ()) or ()),
         path=path,
     )

@@ -2,7 +2,7 @@
     new_keys: only the rows whose key is not stored yet; first_of_repeats: of keys repeated in the
     batch, the first row (file order, then row order). -#}
 {% import 'raw/templates/columns.sql' as col %}
-INSERT INTO {{ table.table }} ({{ col.names(table) }}, {% for name, _ in meta %}{{ name | ident }}{{ ', ' if not loop.last else '' }}{% endfor %})
+INSERT INTO {{ table.table }} ({{ col.names(table) }}, {% for name, _ in table.meta_columns %}{{ name | ident }}{{ ', ' if not loop.last else '' }}{% endfor %})
 SELECT {{ col.names(table, 'n') }},
        getvariable('load_id'), getvariable('loaded_at'), lr_source_file(n._file_idx)
 FROM {{ relation }} AS n
