@@ -26,6 +26,11 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_loaded_at", "TIMESTAMPTZ"),
     ("_source_file", "VARCHAR"),
 )
+META_DESCRIPTIONS = {
+    "_load_id": "The load (meta.loads) that wrote the row.",
+    "_loaded_at": "When that load wrote it (UTC).",
+    "_source_file": "The file, or the API route, the row came from.",
+}
 # Parse rules whose text always gives a value: no reject reason of their own.
 _NEVER_FAILS = frozenset({"text", "content"})
 # Parse rules whose parsed value is also tested (lr_<rule>_valid): a time outside the plausible years.
