@@ -178,7 +178,7 @@ class Ga4Extraction:
 
     def saved_state(self, con: Any) -> date | None:
         """The day the next run starts from, as the last run left it (None before the first)."""
-        rows = con.execute(read_sql("extract/listrak_state_get"), [self.state_source, STATE_KEY]).fetchall()
+        rows = con.execute(read_sql("extract/state_get"), [self.state_source, STATE_KEY]).fetchall()
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def run(self, con: Any, result: Ga4Result) -> None:
@@ -242,7 +242,7 @@ class Ga4Extraction:
             saved = self.saved_state(con)
             if saved is None or saved < resume:  # never moves backwards
                 con.execute(
-                    read_sql("extract/listrak_state_set"), [self.state_source, STATE_KEY, resume.isoformat()]
+                    read_sql("extract/state_set"), [self.state_source, STATE_KEY, resume.isoformat()]
                 )
             con.commit()
         except BaseException:

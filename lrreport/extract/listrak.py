@@ -439,7 +439,7 @@ class ListrakExtraction:
         return floor
 
     def _state(self, state_source: str) -> date | None:
-        row = self.con.execute(read_sql("extract/listrak_state_get"), [state_source, STATE_KEY]).fetchone()
+        row = self.con.execute(read_sql("extract/state_get"), [state_source, STATE_KEY]).fetchone()
         return _parse_day(row[0]) if row else None
 
     def _windowed(self, pool: ThreadPoolExecutor, lists: dict[int, list[dict]]) -> None:
@@ -546,7 +546,7 @@ class ListrakExtraction:
             old_day = self._state(batch.state_source)
             if old_day is None or batch.resume_from > old_day:
                 con.execute(
-                    read_sql("extract/listrak_state_set"),
+                    read_sql("extract/state_set"),
                     [batch.state_source, STATE_KEY, batch.resume_from.isoformat()],
                 )
             con.commit()

@@ -93,7 +93,7 @@ def _saved_since(settings: Settings) -> datetime | None:
     con = connect(settings, create=True)
     try:
         row = con.execute(
-            read_sql("extract/listrak_state_get"), [state_source(settings), "updated_at"]
+            read_sql("extract/state_get"), [state_source(settings), "updated_at"]
         ).fetchone()
     finally:
         con.close()
@@ -104,7 +104,7 @@ def _save_state(settings: Settings, reached: datetime) -> None:
     con = connect(settings, create=True)
     try:
         con.execute(
-            read_sql("extract/listrak_state_set"), [state_source(settings), "updated_at", reached.isoformat()]
+            read_sql("extract/state_set"), [state_source(settings), "updated_at", reached.isoformat()]
         )
     finally:
         con.close()
