@@ -33,6 +33,7 @@ from lrreport.config import Credentials, Settings
 from lrreport.listrak import ListrakClient, ListrakError
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
+from lrreport.warehouse.raw_tables import raw_table
 
 log = logging.getLogger("lrreport.extract.listrak")
 
@@ -116,60 +117,27 @@ def _parse_day(value: Any) -> date | None:
 # -- arrow batches ---------------------------------------------------------------------------------
 
 _TS = pa.timestamp("us", tz="UTC")
-SENDER_CODE_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("code", pa.string()),
-        ("country", pa.string()),
-        ("merchant_name", pa.string()),
-        ("email_list_id", pa.int32()),
-        ("email_list_name", pa.string()),
-    ]
-)
-PHONE_LIST_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_list_id", pa.int32()),
-        ("phone_list_name", pa.string()),
-        ("create_date", pa.string()),
-        ("status", pa.string()),
-        ("sms_list_type", pa.string()),
-        ("require_double_opt_in", pa.bool_()),
-        ("require_age_gate", pa.bool_()),
-    ]
-)
-SHELL_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_list_id", pa.int32()),
-        ("transactional_message_id", pa.int32()),
-        ("transactional_message_name", pa.string()),
-        ("transactional_message_status", pa.string()),
-    ]
-)
-CONTACT_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_list_id", pa.int32()),
-        ("phone_number", pa.string()),
-        ("email_address", pa.string()),
-        ("first_name", pa.string()),
-        ("last_name", pa.string()),
-        ("postal_code", pa.string()),
-        ("opted_out", pa.bool_()),
-        ("subscribe_date", pa.date32()),
-        ("window_start", pa.date32()),
-        ("window_end", pa.date32()),
-    ]
-)
-OPTOUT_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_number", pa.string()),
-        ("opt_out_date", pa.string()),
-        ("opt_out_reason", pa.string()),
-    ]
-)
+# The Arrow type a batch carries for each declared column type. Listrak's own dates (TIMESTAMP, no
+# offset) arrive as its text and are cast by the insert SQL (queries/extract/listrak_*.sql).
+_ARROW_TYPES = {
+    "INTEGER": pa.int32(),
+    "VARCHAR": pa.string(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.string(),
+}
+
+
+def batch_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a batch for raw table ``table``: its declared columns (queries/raw/), in order."""
+    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in raw_table(table).columns])
+
+
+SENDER_CODE_SCHEMA = batch_schema("listrak_sender_codes")
+PHONE_LIST_SCHEMA = batch_schema("listrak_phone_lists")
+SHELL_SCHEMA = batch_schema("listrak_transactional_messages")
+CONTACT_SCHEMA = batch_schema("listrak_contacts")
+OPTOUT_SCHEMA = batch_schema("listrak_optouts")
 CONTACT_FIELDS = ("phoneNumber", "emailAddress", "firstName", "lastName", "postalCode", "optedOut")
 OPTOUT_FIELDS = ("phoneNumber", "optOutDate", "optOutReason")
 
