@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import ConfigError, Settings
+from lrreport.extract.batches import batch_schema
 from lrreport.extract.ga4_client import Ga4Client, Page
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
@@ -32,25 +33,8 @@ from lrreport.warehouse.db import connect
 DIMENSIONS = ("date", "sessionCampaignName", "sessionManualAdContent")
 METRICS = ("sessions", "totalUsers", "engagedSessions", "transactions", "purchaseRevenue")
 STATE_KEY = "resume_from"
-REVENUE = pa.decimal128(18, 2)
-BATCH_SCHEMA = pa.schema(
-    [
-        ("property_id", pa.string()),
-        ("report_date", pa.date32()),
-        ("campaign", pa.string()),
-        ("content", pa.string()),
-        ("sessions", pa.int64()),
-        ("total_users", pa.int64()),
-        ("engaged_sessions", pa.int64()),
-        ("transactions", pa.int64()),
-        ("purchase_revenue", REVENUE),
-        ("currency", pa.string()),
-        ("property_time_zone", pa.string()),
-        ("_load_id", pa.string()),
-        ("_loaded_at", pa.timestamp("us", tz="UTC")),
-        ("_source_file", pa.string()),
-    ]
-)
+BATCH_SCHEMA = batch_schema("ga4_sessions", with_meta=True)
+REVENUE = BATCH_SCHEMA.field("purchase_revenue").type
 
 
 class Ga4ExtractError(LrreportError):

@@ -30,10 +30,10 @@ import pyarrow as pa
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import Credentials, Settings
+from lrreport.extract.batches import batch_schema
 from lrreport.listrak import ListrakClient, ListrakError
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
-from lrreport.warehouse.raw_tables import raw_table
 
 log = logging.getLogger("lrreport.extract.listrak")
 
@@ -117,27 +117,11 @@ def _parse_day(value: Any) -> date | None:
 # -- arrow batches ---------------------------------------------------------------------------------
 
 _TS = pa.timestamp("us", tz="UTC")
-# The Arrow type a batch carries for each declared column type. Listrak's own dates (TIMESTAMP, no
-# offset) arrive as its text and are cast by the insert SQL (queries/extract/listrak_*.sql).
-_ARROW_TYPES = {
-    "INTEGER": pa.int32(),
-    "VARCHAR": pa.string(),
-    "BOOLEAN": pa.bool_(),
-    "DATE": pa.date32(),
-    "TIMESTAMP": pa.string(),
-}
-
-
-def batch_schema(table: str) -> pa.Schema:
-    """The Arrow schema of a batch for raw table ``table``: its declared columns (queries/raw/), in order."""
-    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in raw_table(table).columns])
-
-
 SENDER_CODE_SCHEMA = batch_schema("listrak_sender_codes")
-PHONE_LIST_SCHEMA = batch_schema("listrak_phone_lists")
+PHONE_LIST_SCHEMA = batch_schema("listrak_phone_lists", as_text=("create_date",))  # cast by the insert
 SHELL_SCHEMA = batch_schema("listrak_transactional_messages")
 CONTACT_SCHEMA = batch_schema("listrak_contacts")
-OPTOUT_SCHEMA = batch_schema("listrak_optouts")
+OPTOUT_SCHEMA = batch_schema("listrak_optouts", as_text=("opt_out_date",))  # cast by the insert
 CONTACT_FIELDS = ("phoneNumber", "emailAddress", "firstName", "lastName", "postalCode", "optedOut")
 OPTOUT_FIELDS = ("phoneNumber", "optOutDate", "optOutReason")
 
