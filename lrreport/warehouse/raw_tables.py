@@ -251,13 +251,23 @@ def _column(raw: dict[str, object], where: str) -> Column:
     )  # type: ignore[arg-type]
 
 
+# The keys a declaration may have (a misspelt one is an error, not silently ignored).
+_TABLE_KEYS = frozenset(
+    {"name", "table", "description", "key", "date_column", "source_file", "derived", "columns"}
+)
+
+
 def parse_declaration(path: Path) -> RawTable:
     """Read one ``queries/raw/*.yml`` declaration."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown = set(data) - _TABLE_KEYS
+    if unknown or not {"name", "table", "key", "columns"} <= set(data):
+        raise DeclarationError(f"{path}: unknown keys {sorted(unknown)} or no name/table/key/columns")
     columns = tuple(_column(c, str(path)) for c in data["columns"])
     names = [c.name for c in columns]
-    if len(set(names)) != len(names) or not set(data["key"]) <= set(names):
-        raise DeclarationError(f"{path}: repeated column names or a key column that is not declared")
+    named = {*data["key"], *([data["date_column"]] if data.get("date_column") else [])}
+    if len(set(names)) != len(names) or not named <= set(names):
+        raise DeclarationError(f"{path}: repeated column names, or a key or date column that is not declared")
     return RawTable(
         name=data["name"],
         table=data["table"],
