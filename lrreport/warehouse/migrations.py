@@ -1,12 +1,12 @@
 """The warehouse's schema version and the migrations that bring an older file up to it.
 
-A new warehouse is created in the current layout (the raw tables' declarations, ``queries/raw/*.yml``,
-and ``setup/meta_tables``) and
-recorded at :data:`SCHEMA_VERSION`. An older one is upgraded when a writer opens it: every pending
-migration runs in one transaction with its record in ``meta.lr_schema_migrations``, so a failure
-leaves the file as it was. A file recorded at a version newer than this lrreport knows is refused.
-To change the layout: add ``queries/setup/migrations/NNN_what.sql``, list it in :data:`MIGRATIONS`,
-and change the declaration / ``setup/meta_tables`` to the layout it leads to.
+A new warehouse is created in the current layout (the raw tables' declarations in
+``queries/raw/*.yml``, and ``setup/meta_tables``) and recorded at :data:`SCHEMA_VERSION`. An older
+one is upgraded when a writer opens it: every pending migration runs in one transaction with its
+record in ``meta.lr_schema_migrations``, so a failure leaves the file as it was. A file recorded
+at a version newer than this lrreport knows is refused. To change the layout: add
+``queries/setup/migrations/NNN_what.sql``, list it in :data:`MIGRATIONS`, and change the raw
+table's declaration / ``setup/meta_tables`` to the layout it leads to.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from lrreport.config import Settings
+from lrreport.sqlfiles import quote_identifier as _quote
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import check_file, state_root
 from lrreport.warehouse.errors import WarehouseError
@@ -45,10 +46,6 @@ def _folder(settings: Settings) -> Path:
 
 def _pointer(settings: Settings) -> Path:
     return _folder(settings) / "current.json"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def publish(con: duckdb.DuckDBPyConnection, settings: Settings) -> Snapshot:
