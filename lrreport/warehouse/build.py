@@ -339,14 +339,21 @@ def _build(
         con = connect(settings)
         try:
             out.rows = _mart_rows(con)
-            snapshot.publish(con, settings)  # readers now see this build
+            # readers now see this build; a full refresh publishes a new file
+            built = None if full_refresh else [n.name for n in out.models]
+            snapshot.publish(con, settings, built)
         finally:
             con.close()
     return out
 
 
-def test(settings: Settings, select: str | None = None, show_progress: bool | None = None) -> BuildResult:
-    """Run the data tests (all, or ``select``) against the built models."""
+def test(
+    settings: Settings,
+    select: str | None = None,
+    show_progress: bool | None = None,
+    project: Path | None = None,
+) -> BuildResult:
+    """Run the data tests (all, or ``select``) against the built models, every row of them."""
     from lrreport.warehouse.db import connect, require_warehouse, writer_lock
 
     command = ["test"] + (["--select", select] if select else [])
@@ -354,7 +361,7 @@ def test(settings: Settings, select: str | None = None, show_progress: bool | No
     with writer_lock(settings), _progress(show_progress, None) as report:
         connect(settings).close()  # a warehouse, at the current schema version
         started = time.perf_counter()
-        result, startup = _Runner(settings, report).invoke(command)
+        result, startup = _Runner(settings, report, project).invoke(command)
     return BuildResult(_nodes(result), time.perf_counter() - started, startup)
 
 

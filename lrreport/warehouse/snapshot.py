@@ -1,21 +1,35 @@
 """The published snapshot readers work on, so that no reader ever blocks a writer.
 
-After each successful build, :func:`publish` copies what readers use (the marts and intermediate
-models, ``staging.stg_sends``, ``meta.lr_builds``) into a new DuckDB file beside the warehouse and
-then points readers at it by replacing a small JSON pointer atomically. The copy has the
-warehouse's file name (in a folder of its own), so its catalog has the same name and SQL compiled
-by dbt with qualified names (the attribution analysis) reads it unchanged. ``lrreport.connect()``,
-reports and ``lrreport metrics`` open the file the pointer names, read-only: a load or a build never
-waits for them, and they see one whole build, the one before or the new one, never a mix. The older
-file is unlinked; a reader that still has it open keeps reading it until it closes.
+After each successful build, :func:`publish` brings a DuckDB file beside the warehouse up to date
+with what readers use (the marts and intermediate models, ``staging.stg_sends``,
+``staging.stg_phone_lists``, ``meta.lr_builds``) and points readers at it through a small JSON
+pointer replaced atomically. ``lrreport.connect()``, reports and ``lrreport metrics`` open the file
+the pointer names, read-only: a load or a build never waits for them, and they see one whole build.
+
+Two ways to publish, chosen per build:
+- **In place**, when the snapshot holds exactly the build before this one and no reader has it open:
+  one transaction replaces, in each incremental model's copy, just the keys the build recomputed
+  (``meta.lr_affected__<model>``, written by the model's pre-hook), and copies the other relations
+  the build rewrote. A day's increment on a large history then costs about as much as the day.
+  Readers that open the file meanwhile wait (bounded) for the transaction, then see the new build.
+- **A new file** otherwise (first build, full refresh, a failed build in between, a reader holding
+  the snapshot): everything is copied into a fresh file, the pointer is switched, the older file is
+  unlinked; a reader that still has it open keeps reading it until it closes.
+
+The copy has the warehouse's file name (in a folder of its own), so its catalog has the same name
+and SQL compiled by dbt with qualified names (the attribution analysis) reads it unchanged. A view
+whose SQL reads only relations of the snapshot stays a view there; one that reads raw or meta tables
+is copied as a table.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +38,22 @@ import duckdb
 
 from lrreport.config import Settings
 from lrreport.sqlfiles import quote_identifier as _quote
+from lrreport.sqlfiles import quote_literal as _literal
 from lrreport.sqlfiles import read_sql
-from lrreport.warehouse.db import check_file, state_root
+from lrreport.warehouse.db import check_file, lock_holder, state_root
 from lrreport.warehouse.errors import WarehouseError
 
 SNAPSHOT_ALIAS = "lr_snapshot"
+BUILDS = ("meta", "lr_builds")
+# Views copied as tables, kept up to date with the keys a model recomputed: the staged send log
+# changes only by new loads, and every new send is a key fct_sends recomputes; an order changes only
+# by a load (every new or changed order is a key fct_orders recomputes) or by the vars (then every
+# order is). See macros/affected.sql.
+FOLLOWS = {
+    ("staging", "stg_sends"): ("marts", "fct_sends"),
+    ("intermediate", "int_orders"): ("marts", "fct_orders"),
+}
+READER_WAIT_S = 120.0  # how long a reader waits for an in-place publish to commit
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,23 @@ class Snapshot:
     path: Path
     published_at: datetime
     relations: int
+    in_place: bool = False
+
+
+@dataclass(frozen=True)
+class _Relation:
+    schema: str
+    name: str
+    kind: str  # table | view
+    view_sql: str | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def sql_name(self) -> str:
+        return f"{_quote(self.schema)}.{_quote(self.name)}"
 
 
 def _folder(settings: Settings) -> Path:
@@ -48,36 +90,209 @@ def _pointer(settings: Settings) -> Path:
     return _folder(settings) / "current.json"
 
 
-def publish(con: duckdb.DuckDBPyConnection, settings: Settings) -> Snapshot:
-    """Copy the readers' relations of the warehouse open on ``con`` into a new snapshot and publish it.
+def publish(
+    con: duckdb.DuckDBPyConnection, settings: Settings, built: Collection[str] | None = None
+) -> Snapshot:
+    """Publish the build just finished on ``con`` to readers (see the module docstring).
 
+    ``built`` names the models this build ran (None: treat everything as rewritten, a new file).
     Runs while the build holds the writer lock, so no load lands between the marts and the send log.
     """
+    relations = [_Relation(*row) for row in con.execute(read_sql("setup/snapshot_relations")).fetchall()]
+    if built is not None:
+        path = current(settings)
+        if path is not None:
+            try:
+                return _publish_in_place(con, settings, path, relations, set(built))
+            except _NotInPlace:
+                pass
+    return _publish_new(con, settings, relations)
+
+
+class _NotInPlace(Exception):
+    """The current snapshot cannot be brought forward: write a new one."""
+
+
+def _previous_build(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("SELECT invocation_id FROM meta.lr_builds ORDER BY started_at DESC LIMIT 2").fetchall()
+    return rows[1][0] if len(rows) == 2 else None
+
+
+def _publish_in_place(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    path: Path,
+    relations: list[_Relation],
+    built: set[str],
+) -> Snapshot:
+    if not path.is_file():
+        raise _NotInPlace
+    try:
+        con.execute(f"ATTACH {_literal(str(path))} AS {SNAPSHOT_ALIAS}")
+    except duckdb.Error as exc:  # a reader has it open (or it is unreadable): a new file serves
+        raise _NotInPlace from exc
+    try:
+        try:
+            state = con.execute(read_sql("setup/snapshot_state")).fetchall()
+        except duckdb.Error as exc:
+            raise _NotInPlace from exc
+        holds = next(name for what, _, name in state if what == "build")
+        stored = {(schema, name): what for what, schema, name in state if what != "build"}
+        if holds is None or holds != _previous_build(con):
+            raise _NotInPlace  # a build failed in between, or the snapshot is older: its deltas are unknown
+        con.execute("BEGIN")
+        try:
+            _bring_forward(con, relations, stored, built)
+            con.execute("COMMIT")
+        except duckdb.Error as exc:  # rolled back: the snapshot still holds the previous build whole
+            con.execute("ROLLBACK")
+            raise _NotInPlace from exc
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute(f"DETACH {SNAPSHOT_ALIAS}")
+    return _point(settings, path.relative_to(_folder(settings)).as_posix(), len(relations), in_place=True)
+
+
+def _bring_forward(
+    con: duckdb.DuckDBPyConnection,
+    relations: list[_Relation],
+    stored: dict[tuple[str, str], str],
+    built: set[str],
+) -> None:
+    """Inside one transaction: replace what this build changed in the attached snapshot."""
+    wanted = {r.key for r in relations}
+    for key, kind in stored.items():
+        if key not in wanted and key[0] != "meta":
+            what = "VIEW" if kind == "view" else "TABLE"
+            con.execute(f"DROP {what} {SNAPSHOT_ALIAS}.{_quote(key[0])}.{_quote(key[1])}")
+    for schema in sorted({r.schema for r in relations} - {s for s, _ in stored}):
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {SNAPSHOT_ALIAS}.{_quote(schema)}")
+    deltas = _delta_keys(con, built)
+    views = []
+    for r in relations:
+        leader = FOLLOWS.get(r.key, r.key)
+        if stored.get(r.key) == "view" and r.kind == "view" and r.name not in built:
+            continue  # an unchanged view over snapshot relations
+        if r.kind == "view" and stored.get(r.key) != "table":
+            views.append(r)  # a view anew (or its model changed): made after the tables it reads
+        elif r.key in stored and leader in deltas:
+            _replace_keys(con, r, deltas[leader])
+        elif r.key in stored and r.key in FOLLOWS and leader[1] not in built:
+            continue  # its leader did not run: neither changed
+        elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
+            continue  # a model this build did not run
+        else:
+            _copy(con, r, stored)
+    _make_views(con, views, stored)
+
+
+def _delta_keys(con: duckdb.DuckDBPyConnection, built: set[str]) -> dict[tuple[str, str], str]:
+    """The incremental models of this build that recomputed only some keys: relation -> key table."""
+    rows = con.execute(
+        "SELECT t.schema_name, t.table_name FROM duckdb_tables() AS t"
+        " WHERE t.database_name = current_database() AND t.schema_name IN ('marts', 'intermediate')"
+    ).fetchall()
+    keys = {
+        name[len("lr_affected__"):]: f"meta.{_quote(name)}"
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            " AND schema_name = 'meta' AND starts_with(table_name, 'lr_affected__')"
+        ).fetchall()
+    }
+    return {(schema, name): keys[name] for schema, name in rows if name in built and name in keys}
+
+
+def _replace_keys(con: duckdb.DuckDBPyConnection, r: _Relation, keys: str) -> None:
+    column = con.execute(f"SELECT * FROM {keys} LIMIT 0").description[0][0]
+    target = f"{SNAPSHOT_ALIAS}.{r.sql_name}"
+    among = f"{_quote(column)} IN (SELECT * FROM {keys})"
+    con.execute(f"DELETE FROM {target} WHERE {among}")
+    con.execute(f"INSERT INTO {target} SELECT * FROM {r.sql_name} WHERE {among}")
+
+
+def _copy(con: duckdb.DuckDBPyConnection, r: _Relation, stored: dict[tuple[str, str], str]) -> None:
+    if stored.get(r.key) == "view":
+        con.execute(f"DROP VIEW {SNAPSHOT_ALIAS}.{r.sql_name}")
+    con.execute(f"CREATE OR REPLACE TABLE {SNAPSHOT_ALIAS}.{r.sql_name} AS SELECT * FROM {r.sql_name}")
+    stored[r.key] = "table"
+
+
+def _make_views(
+    con: duckdb.DuckDBPyConnection, views: list[_Relation], stored: dict[tuple[str, str], str]
+) -> None:
+    """Create views in the snapshot that read only snapshot relations; copy the rest as tables.
+
+    Views are tried until none is left; when none of those left can be made, the ones that read no
+    other view left (so they read raw or meta tables) are copied as tables, and the rest tried again.
+    """
+    home = con.execute("SELECT current_database()").fetchone()[0]
+    pending = list(views)
+    while pending:
+        left = []
+        con.execute(f"USE {SNAPSHOT_ALIAS}")
+        try:
+            for r in pending:
+                try:
+                    con.execute(_or_replace(r.view_sql or ""))
+                    stored[r.key] = "view"
+                except duckdb.CatalogException:  # it reads what the snapshot does not hold (yet)
+                    left.append(r)
+        finally:
+            con.execute(f"USE {_quote(home)}")
+        if len(left) == len(pending):
+            roots = [r for r in left if not any(_mentions(r, o) for o in left if o is not r)] or left[:1]
+            for r in roots:
+                _copy(con, r, stored)
+            left = [r for r in left if r not in roots]
+        pending = left
+
+
+def _or_replace(view_sql: str) -> str:
+    return re.sub(r"^\s*CREATE\s+VIEW\b", "CREATE OR REPLACE VIEW", view_sql, count=1, flags=re.IGNORECASE)
+
+
+def _mentions(view: _Relation, other: _Relation) -> bool:
+    return re.search(rf"\b{re.escape(other.name)}\b", view.view_sql or "") is not None
+
+
+def _publish_new(con: duckdb.DuckDBPyConnection, settings: Settings, relations: list[_Relation]) -> Snapshot:
     folder = _folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC)
-    build_folder = f"{now:%Y%m%dT%H%M%S%f}-{os.getpid()}"
+    build_folder = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
     name = f"{build_folder}/{settings.database_path.name}"
     target = folder / name
     target.parent.mkdir()
-    relations = con.execute(read_sql("setup/snapshot_relations")).fetchall()
-    con.execute(f"ATTACH '{str(target).replace(chr(39), chr(39) * 2)}' AS {SNAPSHOT_ALIAS}")
+    con.execute(f"ATTACH {_literal(str(target))} AS {SNAPSHOT_ALIAS}")
     try:
-        for schema in sorted({schema for schema, _ in relations}):
+        for schema in sorted({r.schema for r in relations}):
             con.execute(f"CREATE SCHEMA {SNAPSHOT_ALIAS}.{_quote(schema)}")
-        for schema, relation in relations:
-            source = f"{_quote(schema)}.{_quote(relation)}"
-            con.execute(f"CREATE TABLE {SNAPSHOT_ALIAS}.{source} AS SELECT * FROM {source}")
+        stored: dict[tuple[str, str], str] = {}
+        for r in relations:
+            if r.kind == "table":
+                _copy(con, r, stored)
+        _make_views(con, [r for r in relations if r.kind == "view"], stored)
     except BaseException:
         con.execute(f"DETACH {SNAPSHOT_ALIAS}")
         shutil.rmtree(target.parent)
         raise
     con.execute(f"DETACH {SNAPSHOT_ALIAS}")
+    snapshot = _point(settings, name, len(relations), in_place=False)
+    for old in folder.iterdir():
+        if old.is_dir() and old.name != build_folder:
+            shutil.rmtree(old, ignore_errors=True)  # open readers keep their copy until they close it
+    return snapshot
+
+
+def _point(settings: Settings, name: str, relations: int, *, in_place: bool) -> Snapshot:
+    """Point readers at snapshot file ``name`` (relative to the snapshots folder), atomically."""
+    now = datetime.now(UTC)
     pointer = _pointer(settings)
     record = {
         "file": name,
         "published_at": now.isoformat(),
-        "relations": len(relations),
+        "relations": relations,
         "warehouse_inode": settings.database_path.stat().st_ino,
     }
     tmp = pointer.with_name(f".{pointer.name}.{os.getpid()}.tmp")
@@ -86,10 +301,7 @@ def publish(con: duckdb.DuckDBPyConnection, settings: Settings) -> Snapshot:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, pointer)  # readers that open from now on get the new file
-    for old in folder.iterdir():
-        if old.is_dir() and old.name != build_folder:
-            shutil.rmtree(old, ignore_errors=True)  # open readers keep their copy until they close it
-    return Snapshot(target, now, len(relations))
+    return Snapshot(_folder(settings) / name, now, relations, in_place)
 
 
 def current(settings: Settings) -> Path | None:
@@ -111,20 +323,25 @@ def current(settings: Settings) -> Path | None:
 def open_published(settings: Settings) -> duckdb.DuckDBPyConnection | None:
     """A read-only connection to the published snapshot (None when there is none), session in UTC."""
     check_file(settings.database_path)
-    for _ in range(5):  # a build may publish (and unlink the file named) between reading and opening
+    deadline = time.monotonic() + READER_WAIT_S
+    while True:  # a build may publish (in place, or unlinking the file named) while this opens it
         path = current(settings)
         if path is None:
             return None
         try:
             con = duckdb.connect(str(path), read_only=True)
         except duckdb.IOException:
-            if path.exists():
+            if path.exists() and lock_holder(path) is None:
                 raise WarehouseError(f"cannot open the published snapshot {path}") from None
+            if time.monotonic() > deadline:
+                raise WarehouseError(
+                    f"the published snapshot {path} stayed locked for {READER_WAIT_S:.0f} s "
+                    "by a build publishing it"
+                ) from None
             time.sleep(0.05)
             continue
         con.execute("SET TimeZone = 'UTC'")
         return con
-    raise WarehouseError(f"the published snapshot of {settings.database_path} kept changing while opened")
 
 
 def open_for_reading(settings: Settings) -> duckdb.DuckDBPyConnection:

@@ -19,6 +19,7 @@
     CREATE TABLE IF NOT EXISTS {{ lr_meta('lr_model_state') }} (
         model VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS {{ lr_meta('lr_tested') }} (invocation_id VARCHAR NOT NULL, load_id VARCHAR NOT NULL);
     CREATE OR REPLACE TABLE {{ lr_meta('lr_build_loads') }} AS
     {% for table in lr_raw_tables() -%}
     {% if not loop.first %}UNION {% endif %}SELECT DISTINCT _load_id AS load_id FROM {{ source('raw', table) }}
@@ -46,6 +47,13 @@
     {%- else -%}
     UPDATE {{ lr_meta('lr_builds') }} SET status = 'ok', finished_at = {{ dbt.current_timestamp() }}
     WHERE invocation_id = {{ lr_quote(invocation_id) }}
+    {%- set passed = results | rejectattr('status', 'in', ['success', 'pass']) | list | length == 0 -%}
+    {%- if flags.WHICH == 'build' and passed and not invocation_args_dict.get('select') %};
+    {#- every model built and every test passed: the loads of this build are tested (tests/where_subquery.sql) #}
+    DELETE FROM {{ lr_meta('lr_tested') }};
+    INSERT INTO {{ lr_meta('lr_tested') }} (invocation_id, load_id)
+    SELECT {{ lr_quote(invocation_id) }}, load_id FROM {{ lr_meta('lr_build_loads') }}
+    {%- endif -%}
     {%- endif -%}
     {%- else -%}
     SELECT 1

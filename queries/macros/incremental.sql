@@ -53,13 +53,49 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# Pre-hook: delete the keys the model is about to insert again (only on an incremental run). #}
+{# Pre-hook: delete the keys the model is about to insert again (only on an incremental run).
+   On DuckDB the keys are computed once into meta.lr_affected__<model> (one column, named as the
+   model's key): the model reads them from there (lr_affected_keys), and the published snapshot
+   replaces just those keys of its copy (lrreport/warehouse/snapshot.py). A run that is not
+   incremental drops the table, so a stale one never describes it. #}
 {% macro lr_delete_affected(key, affected_sql) -%}
+    {{ adapter.dispatch('lr_delete_affected', 'lrreport')(key, affected_sql) }}
+{%- endmacro %}
+
+{% macro default__lr_delete_affected(key, affected_sql) -%}
     {%- if is_incremental() -%}
     DELETE FROM {{ this }} WHERE {{ key }} IN ({{ affected_sql }})
     {%- else -%}
     SELECT 1
     {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__lr_delete_affected(key, affected_sql) -%}
+    {%- set keys = lr_affected_relation() -%}
+    {%- if is_incremental() -%}
+    CREATE OR REPLACE TABLE {{ keys }} AS SELECT DISTINCT a.k AS {{ key }} FROM ({{ affected_sql }}) AS a (k);
+    DELETE FROM {{ this }} WHERE {{ key }} IN (SELECT {{ key }} FROM {{ keys }})
+    {%- else -%}
+    DROP TABLE IF EXISTS {{ keys }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro lr_affected_relation() -%}
+    {{ lr_meta('lr_affected__' ~ this.identifier) }}
+{%- endmacro %}
+
+{# The keys this incremental run recomputes, for the model's own WHERE: the pre-hook's table on
+   DuckDB, the `affected` macro (passed itself, not its name) run again elsewhere. #}
+{% macro lr_affected_keys(affected) -%}
+    {{ adapter.dispatch('lr_affected_keys', 'lrreport')(affected) }}
+{%- endmacro %}
+
+{% macro default__lr_affected_keys(affected) -%}
+    {{ affected() }}
+{%- endmacro %}
+
+{% macro duckdb__lr_affected_keys(affected) -%}
+    SELECT * FROM {{ lr_affected_relation() }}
 {%- endmacro %}
 
 {# Post-hook: record the loads present at the start of this build and the fingerprint as processed. #}

@@ -24,6 +24,7 @@ from lrreport.reports.params import ParameterError
 from lrreport.reports.runner import plan_run
 from lrreport.sqlfiles import queries_dir
 from lrreport.warehouse.build import build, state_dir
+from lrreport.warehouse.build import test as run_data_tests
 
 
 @pytest.fixture()
@@ -250,3 +251,60 @@ def test_dbt_never_phones_home(tmp_path: Path) -> None:
     with build_module._dbt_environment():
         assert os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "false"
         assert os.environ["DO_NOT_TRACK"] == "1"
+
+
+def _project_testing(tmp_path: Path, expression: str) -> Path:
+    """A copy of the dbt project with one more data test on fct_sends: every row satisfies ``expression``."""
+    project = tmp_path / "queries"
+    shutil.copytree(queries_dir(), project, ignore=shutil.ignore_patterns("target", "logs"))
+    yml = project / "models" / "marts" / "fct_sends.yml"
+    text = yml.read_text()
+    tests = "    data_tests:\n"  # the model's own tests, before its columns
+    extra = f"      - lr_expression_is_true:\n          arguments:\n            expression: \"{expression}\"\n"
+    assert tests in text.split("    columns:")[0]
+    yml.write_text(text.replace(tests, tests + extra, 1))
+    return project
+
+
+def _late_send(database: Path, send_id: str, load_id: str) -> None:
+    """A copy of the last send with a phone (golden: S50), under a new id and load."""
+    con = duckdb.connect(str(database))
+    con.execute(f"""INSERT INTO raw.sends SELECT * REPLACE ('{send_id}' AS send_id, '{load_id}' AS _load_id)
+                    FROM raw.sends WHERE phone_number IS NOT NULL ORDER BY send_id DESC LIMIT 1""")
+    con.close()
+
+
+def test_an_increment_tests_its_rows_and_after_a_failure_everything(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    # macros/tests/where_subquery.sql: an incremental build tests the rows it recomputed, so a bad
+    # new row fails it; the build after one that did not pass tests every row again, so the bad row
+    # cannot slip through once it is no longer new.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    project = _project_testing(tmp_path, "send_id <> 'BAD1'")
+    assert build(settings, full_refresh=True, project=project, show_progress=False).ok
+    _late_send(golden_copy["database"], "BAD1", "late-1")
+    first = build(settings, project=project, show_progress=False)
+    assert not first.full_refresh and [n.name for n in first.failed] == ["lr_expression_is_true_fct_sends_send_id_BAD1_"]
+    second = build(settings, project=project, show_progress=False)  # nothing new: BAD1 is not recomputed
+    assert [n.name for n in second.failed] == ["lr_expression_is_true_fct_sends_send_id_BAD1_"]
+
+
+def test_an_increment_leaves_rows_it_did_not_recompute_to_lrreport_test(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
+    # The other side of testing only the recomputed rows: a row that went bad without a load (here
+    # marked by hand) is not looked at again by an incremental build; `lrreport test` finds it.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    project = _project_testing(tmp_path, "coalesce(latency_ms, 0) >= 0")  # the golden sends have no latency
+    result = build(settings, full_refresh=True, project=project, show_progress=False)
+    assert result.ok, result.report()
+    con = duckdb.connect(str(golden_copy["database"]))
+    marked = con.execute("""UPDATE marts.fct_sends SET latency_ms = -5 WHERE send_id = (
+        SELECT min(send_id) FROM marts.fct_sends
+        WHERE phone_number <> (SELECT phone_number FROM marts.fct_sends WHERE send_id = 'S50')
+    ) RETURNING send_id""").fetchone()[0]  # S10: another phone than the late copy of S50, so not recomputed
+    con.close()
+    _late_send(golden_copy["database"], "LATE1", "late-1")  # something new, so the build has rows to test
+    assert build(settings, project=project, show_progress=False).ok
+    con = duckdb.connect(str(golden_copy["database"]), read_only=True)
+    assert con.execute("SELECT latency_ms FROM marts.fct_sends WHERE send_id = ?", [marked]).fetchone() == (-5,)
+    con.close()
+    tested = run_data_tests(settings, project=project)
+    assert [n.name for n in tested.failed] == ["lr_expression_is_true_fct_sends_coalesce_latency_ms_0_0"]

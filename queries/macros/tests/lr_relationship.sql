@@ -11,7 +11,7 @@ WITH parent AS (
 )
 
 SELECT {% for c in columns %}child.{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}
-FROM {{ model }} AS child
+FROM (SELECT * FROM {{ model }}) AS child {# the model may come as a subquery with its own alias #}
 WHERE
     {% for c in columns %}child.{{ c }} IS NOT NULL AND {% endfor %}NOT EXISTS (
         SELECT 1

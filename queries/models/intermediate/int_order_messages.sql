@@ -23,7 +23,7 @@ orders AS (
         status
     FROM {{ ref('int_orders') }}
     {% if is_incremental() -%}
-    WHERE order_id IN ({{ lr_affected_order_messages() }})
+    WHERE order_id IN ({{ lr_affected_keys(lr_affected_order_messages) }})
     {%- endif %}
 ),
 

@@ -15,6 +15,6 @@ FROM {{ ref('fct_sends') }}
 WHERE
     NOT accepted
     {% if is_incremental() -%}
-    AND sent_date IN ({{ lr_affected_send_days() }})
+    AND sent_date IN ({{ lr_affected_keys(lr_affected_send_days) }})
     {%- endif %}
 GROUP BY sent_date, sender_code_id, message_type, http_status, coalesce(error_code, 'HTTP ' || http_status)

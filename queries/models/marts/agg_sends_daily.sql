@@ -22,6 +22,6 @@ SELECT
     count(CASE WHEN accepted AND optout_credited THEN 1 END) AS optout_credited_sends
 FROM {{ ref('fct_sends') }}
 {% if is_incremental() -%}
-WHERE sent_date IN ({{ lr_affected_send_days() }})
+WHERE sent_date IN ({{ lr_affected_keys(lr_affected_send_days) }})
 {%- endif %}
 GROUP BY sent_date, sender_code_id, message_type

@@ -11,7 +11,7 @@ WITH orders AS (
     SELECT *
     FROM {{ ref('int_orders') }}
     {% if is_incremental() -%}
-    WHERE order_id IN ({{ lr_affected_order_credits() }})
+    WHERE order_id IN ({{ lr_affected_keys(lr_affected_order_credits) }})
     {%- endif %}
 ),
 

@@ -13,7 +13,7 @@ WITH sends AS (
     SELECT *
     FROM {{ ref('stg_sends') }}
     {% if is_incremental() -%}
-    WHERE send_id IN ({{ lr_affected_sends() }})
+    WHERE send_id IN ({{ lr_affected_keys(lr_affected_sends) }})
     {%- endif %}
 ),
 
