@@ -11,7 +11,9 @@ table's declaration / ``setup/meta_tables`` to the layout it leads to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -63,7 +65,7 @@ def recorded_version(con: duckdb.DuckDBPyConnection) -> int | None:
 
     A warehouse from before the version record is dated by its layout (version 1 or 2).
     """
-    tables = {row[0] for row in con.execute(read_sql("setup/schema_tables")).fetchall()}
+    tables = _tables(con)
     if "meta.lr_schema_migrations" in tables:
         version = con.execute(read_sql("setup/schema_version")).fetchone()[0]
         if version is not None:
@@ -90,6 +92,8 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> list[Migration]:
     """
     version = recorded_version(con)
     check_version(version, path)
+    if version == SCHEMA_VERSION and _created_tables() <= _tables(con):
+        return []  # the common case, every writable open: current, and nothing to create
     pending = [m for m in MIGRATIONS if version is not None and m.version > version]
     con.begin()
     try:
@@ -111,6 +115,19 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> list[Migration]:
         con.rollback()
         raise
     return pending
+
+
+@cache
+def _created_tables() -> frozenset[str]:
+    """Every table ``migrate`` creates: the declared raw tables and those of CREATE_SCRIPTS."""
+    names = {table.table for table in raw_tables().values()}
+    for script in CREATE_SCRIPTS:
+        names.update(re.findall(r"CREATE TABLE IF NOT EXISTS\s+(\w+\.\w+)", read_sql(script), re.IGNORECASE))
+    return frozenset(names)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(read_sql("setup/schema_tables")).fetchall()}
 
 
 def _record(con: duckdb.DuckDBPyConnection, version: int, name: str) -> None:
