@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -277,10 +276,7 @@ def extract_ga4(
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     with Ga4Client(settings.ga4, **(client_options or {})) as client:
-        with ThreadPoolExecutor(max_workers=1) as pool:  # two waits at once: Google's token, the file
-            token = pool.submit(client.prefetch_token)
-            con = connect(settings, create=True)
-            token.result()
+        con = connect(settings, create=True)
         try:
             job = Ga4Extraction(settings, client, since=since, until=until, full=full, progress=progress)
             result = Ga4Result(uuid.uuid4().hex, settings.ga4.property_id, job.start_date(con), job.until)
