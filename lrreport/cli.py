@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("lrreport.reports.commands:report", "Run notebooks and publish them as HTML."),
     "schedule": ("lrreport.reports.commands:schedule", "Reports that run on a schedule."),
     "lab": ("lrreport.reports.commands:lab", "Open JupyterLab on the notebooks."),
+    "dev": ("lrreport.warehouse.dev_commands:dev", "Regenerate files made from the raw-table declarations."),
 }
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ import pyarrow.compute as pc
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import ConfigError, Settings
+from lrreport.extract.batches import batch_schema
 from lrreport.extract.ga4_client import Ga4Client, Page
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
@@ -33,25 +33,8 @@ from lrreport.warehouse.db import connect
 DIMENSIONS = ("date", "sessionCampaignName", "sessionManualAdContent")
 METRICS = ("sessions", "totalUsers", "engagedSessions", "transactions", "purchaseRevenue")
 STATE_KEY = "resume_from"
-REVENUE = pa.decimal128(18, 2)
-BATCH_SCHEMA = pa.schema(
-    [
-        ("property_id", pa.string()),
-        ("report_date", pa.date32()),
-        ("campaign", pa.string()),
-        ("content", pa.string()),
-        ("sessions", pa.int64()),
-        ("total_users", pa.int64()),
-        ("engaged_sessions", pa.int64()),
-        ("transactions", pa.int64()),
-        ("purchase_revenue", REVENUE),
-        ("currency", pa.string()),
-        ("property_time_zone", pa.string()),
-        ("_load_id", pa.string()),
-        ("_loaded_at", pa.timestamp("us", tz="UTC")),
-        ("_source_file", pa.string()),
-    ]
-)
+BATCH_SCHEMA = batch_schema("ga4_sessions", with_meta=True)
+REVENUE = BATCH_SCHEMA.field("purchase_revenue").type
 
 
 class Ga4ExtractError(LrreportError):
@@ -179,7 +162,7 @@ class Ga4Extraction:
 
     def saved_state(self, con: Any) -> date | None:
         """The day the next run starts from, as the last run left it (None before the first)."""
-        rows = con.execute(read_sql("extract/listrak_state_get"), [self.state_source, STATE_KEY]).fetchall()
+        rows = con.execute(read_sql("extract/state_get"), [self.state_source, STATE_KEY]).fetchall()
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def run(self, con: Any, result: Ga4Result) -> None:
@@ -243,7 +226,7 @@ class Ga4Extraction:
             saved = self.saved_state(con)
             if saved is None or saved < resume:  # never moves backwards
                 con.execute(
-                    read_sql("extract/listrak_state_set"), [self.state_source, STATE_KEY, resume.isoformat()]
+                    read_sql("extract/state_set"), [self.state_source, STATE_KEY, resume.isoformat()]
                 )
             con.commit()
         except BaseException:
@@ -293,10 +276,7 @@ def extract_ga4(
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     with Ga4Client(settings.ga4, **(client_options or {})) as client:
-        with ThreadPoolExecutor(max_workers=1) as pool:  # two waits at once: Google's token, the file
-            token = pool.submit(client.prefetch_token)
-            con = connect(settings, create=True)
-            token.result()
+        con = connect(settings, create=True)
         try:
             job = Ga4Extraction(settings, client, since=since, until=until, full=full, progress=progress)
             result = Ga4Result(uuid.uuid4().hex, settings.ga4.property_id, job.start_date(con), job.until)

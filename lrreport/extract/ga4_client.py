@@ -9,7 +9,6 @@ logs the key or the access token; errors name the key file, never its contents.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 from collections.abc import Iterator, Mapping
@@ -173,14 +172,6 @@ class Ga4Client:
 
     def close(self) -> None:
         self._http.close()
-
-    def prefetch_token(self) -> None:
-        """Exchange the key for an access token now (extract_ga4 does it while the warehouse opens).
-
-        A failure is left for the first request, which raises it again as a typed error.
-        """
-        with contextlib.suppress(Ga4Error):
-            self._token()
 
     def _token(self, renew: bool = False) -> str:
         if renew or not self.credentials.valid:

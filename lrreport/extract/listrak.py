@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import Credentials, Settings
+from lrreport.extract.batches import batch_schema
 from lrreport.listrak import ListrakClient, ListrakError
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import connect
@@ -116,60 +117,11 @@ def _parse_day(value: Any) -> date | None:
 # -- arrow batches ---------------------------------------------------------------------------------
 
 _TS = pa.timestamp("us", tz="UTC")
-SENDER_CODE_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("code", pa.string()),
-        ("country", pa.string()),
-        ("merchant_name", pa.string()),
-        ("email_list_id", pa.int32()),
-        ("email_list_name", pa.string()),
-    ]
-)
-PHONE_LIST_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_list_id", pa.int32()),
-        ("phone_list_name", pa.string()),
-        ("create_date", pa.string()),
-        ("status", pa.string()),
-        ("sms_list_type", pa.string()),
-        ("require_double_opt_in", pa.bool_()),
-        ("require_age_gate", pa.bool_()),
-    ]
-)
-SHELL_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_list_id", pa.int32()),
-        ("transactional_message_id", pa.int32()),
-        ("transactional_message_name", pa.string()),
-        ("transactional_message_status", pa.string()),
-    ]
-)
-CONTACT_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_list_id", pa.int32()),
-        ("phone_number", pa.string()),
-        ("email_address", pa.string()),
-        ("first_name", pa.string()),
-        ("last_name", pa.string()),
-        ("postal_code", pa.string()),
-        ("opted_out", pa.bool_()),
-        ("subscribe_date", pa.date32()),
-        ("window_start", pa.date32()),
-        ("window_end", pa.date32()),
-    ]
-)
-OPTOUT_SCHEMA = pa.schema(
-    [
-        ("short_code_id", pa.int32()),
-        ("phone_number", pa.string()),
-        ("opt_out_date", pa.string()),
-        ("opt_out_reason", pa.string()),
-    ]
-)
+SENDER_CODE_SCHEMA = batch_schema("listrak_sender_codes")
+PHONE_LIST_SCHEMA = batch_schema("listrak_phone_lists", as_text=("create_date",))  # cast by the insert
+SHELL_SCHEMA = batch_schema("listrak_transactional_messages")
+CONTACT_SCHEMA = batch_schema("listrak_contacts")
+OPTOUT_SCHEMA = batch_schema("listrak_optouts", as_text=("opt_out_date",))  # cast by the insert
 CONTACT_FIELDS = ("phoneNumber", "emailAddress", "firstName", "lastName", "postalCode", "optedOut")
 OPTOUT_FIELDS = ("phoneNumber", "optOutDate", "optOutReason")
 
@@ -439,7 +391,7 @@ class ListrakExtraction:
         return floor
 
     def _state(self, state_source: str) -> date | None:
-        row = self.con.execute(read_sql("extract/listrak_state_get"), [state_source, STATE_KEY]).fetchone()
+        row = self.con.execute(read_sql("extract/state_get"), [state_source, STATE_KEY]).fetchone()
         return _parse_day(row[0]) if row else None
 
     def _windowed(self, pool: ThreadPoolExecutor, lists: dict[int, list[dict]]) -> None:
@@ -546,7 +498,7 @@ class ListrakExtraction:
             old_day = self._state(batch.state_source)
             if old_day is None or batch.resume_from > old_day:
                 con.execute(
-                    read_sql("extract/listrak_state_set"),
+                    read_sql("extract/state_set"),
                     [batch.state_source, STATE_KEY, batch.resume_from.isoformat()],
                 )
             con.commit()

@@ -26,7 +26,7 @@ from lrreport.extract.phones import create_phone_table, install_phone_macros, pe
 from lrreport.extract.presets import Preset, preset_for
 from lrreport.extract.sources import SOURCES, FileSource
 from lrreport.extract.values import set_parse_variables
-from lrreport.sqlfiles import read_sql
+from lrreport.sqlfiles import read_sql, render_sql
 from lrreport.warehouse.db import connect
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def parse_column_map(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _set(con: duckdb.DuckDBPyConnection, name: str, value: Any) -> None:
-    con.execute(f"SET VARIABLE {name} = ?", [value])
+    con.execute(render_sql("load/templates/set_variable", name=name, map=False), [value])
 
 
 def _norm(name: str) -> str:
@@ -157,10 +157,6 @@ def plan_columns(
     return renames, drops, adds
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _stage_file(
     con: duckdb.DuckDBPyConnection,
     file: InputFile,
@@ -203,23 +199,8 @@ def _stage_file(
         con.execute(read_sql(f"load/read_{file.fmt}"))
     except duckdb.Error as exc:
         raise read_error(file, exc, dialect) from None
-    for col, cands in merges.items():
-        con.execute(f"ALTER TABLE _file ADD COLUMN {_quote(col)} VARCHAR")
-        first_given = ", ".join(f"lr_text({_quote(c)})" for c in cands)
-        con.execute(f"UPDATE _file SET {_quote(col)} = coalesce({first_given})")
-        for c in cands:
-            con.execute(f"ALTER TABLE _file DROP COLUMN {_quote(c)}")
-    for old, new in renames.items():
-        con.execute(f"ALTER TABLE _file RENAME COLUMN {_quote(old)} TO {_quote(new)}")
-    for col in drops:
-        con.execute(f"ALTER TABLE _file DROP COLUMN {_quote(col)}")
-    for col in adds:
-        con.execute(f"ALTER TABLE _file ADD COLUMN {_quote(col)} VARCHAR")
-    if first:
-        con.execute("ALTER TABLE _file RENAME TO _stage")
-    else:
-        con.execute(read_sql("load/stage_append"))
-        con.execute("DROP TABLE _file")
+    shape = {"merges": merges, "renames": renames, "drops": drops, "adds": adds, "first": first}
+    con.execute(render_sql("load/templates/shape_file", **shape))
     return dialect
 
 
@@ -296,7 +277,7 @@ def _write_newest_wins(con: duckdb.DuckDBPyConnection, source: FileSource, resul
     """Per key the newest good row; identical stored rows kept, changed ones replaced (orders)."""
     table = source.table
     con.execute(table.newest_versions_sql())
-    latest = con.execute("SELECT count(*) FROM _new").fetchall()[0][0]
+    latest = con.execute(read_sql("load/new_rows")).fetchall()[0][0]
     result.duplicates = result.rows_in - result.continued - result.rejected_rows - latest
     result.unchanged = con.execute(table.drop_unchanged_sql()).fetchall()[0][0]
     result.replaced = con.execute(table.replace_sql()).fetchall()[0][0]
@@ -439,7 +420,7 @@ def _run(
     total_steps: int,
     preset: Preset | None = None,
 ) -> None:
-    con.execute("SET enable_progress_bar = false")  # our own progress display, or none
+    con.execute(read_sql("load/no_progress_bar"))
     problems = source.table.schema_problems(con)
     if problems:
         raise LoadInputError(
@@ -467,7 +448,7 @@ def _run(
         staged += 1
         offsets[i] = con.execute(read_sql("load/stage_file_start")).fetchall()[0][0] or 0
     if staged:
-        result.rows_in = con.execute("SELECT count(*) FROM _stage").fetchall()[0][0]
+        result.rows_in = con.execute(read_sql("load/stage_rows")).fetchall()[0][0]
     if staged == 0:
         return
     _set(con, "load_offsets", offsets)
@@ -479,14 +460,14 @@ def _run(
     table = source.table
     nul_check = any(f.has_nul or f.fmt in ("parquet", "rows") for f in files)  # not scanned
     con.execute(table.typed_sql(skip=preset.skip if preset else None, nul_check=nul_check))
-    result.continued = result.rows_in - con.execute("SELECT count(*) FROM _typed").fetchall()[0][0]
+    result.continued = result.rows_in - con.execute(read_sql("load/typed_rows")).fetchall()[0][0]
     pending = pending_phones(con)
     result.phones_in_python = len(pending)
     if pending:
         create_phone_table(con, phone_map(pending, region))
         con.execute(read_sql("load/phone_rule"))
         con.execute(table.recheck_sql())
-    result.rejected_rows = con.execute("SELECT count(*) FROM _typed WHERE NOT _ok").fetchall()[0][0]
+    result.rejected_rows = con.execute(read_sql("load/typed_rejected")).fetchall()[0][0]
     if result.rejected_rows:
         con.execute(table.rejects_sql())
         result.rejects = [tuple(r) for r in con.execute(read_sql("load/rejects_summary")).fetchall()]  # type: ignore[misc]

@@ -93,7 +93,7 @@ def _saved_since(settings: Settings) -> datetime | None:
     con = connect(settings, create=True)
     try:
         row = con.execute(
-            read_sql("extract/listrak_state_get"), [state_source(settings), "updated_at"]
+            read_sql("extract/state_get"), [state_source(settings), "updated_at"]
         ).fetchone()
     finally:
         con.close()
@@ -104,7 +104,7 @@ def _save_state(settings: Settings, reached: datetime) -> None:
     con = connect(settings, create=True)
     try:
         con.execute(
-            read_sql("extract/listrak_state_set"), [state_source(settings), "updated_at", reached.isoformat()]
+            read_sql("extract/state_set"), [state_source(settings), "updated_at", reached.isoformat()]
         )
     finally:
         con.close()
@@ -114,7 +114,7 @@ def jsonl_to_orders_parquet(jsonl: Path, parquet: Path) -> int:
     """Turn a bulk result into the orders loader's columns as Parquet; returns the order count."""
     con = duckdb.connect()
     try:
-        con.execute("SET enable_progress_bar = false")
+        con.execute(read_sql("load/no_progress_bar"))
         con.execute("SET VARIABLE shopify_jsonl = ?", [str(jsonl)])
         con.sql(read_sql("extract/shopify_orders")).write_parquet(str(parquet), compression="zstd")
         return con.execute("SELECT count(*) FROM read_parquet(?)", [str(parquet)]).fetchone()[0]  # type: ignore[index]

@@ -77,7 +77,9 @@ class ShopifyClient:
         self._sleep = sleep
         inner = transport or httpx.HTTPTransport()
         self.http = httpx.Client(
-            transport=RetryTransport(inner, RetryPolicy(deadline_s=settings.timeout_s * 5), sleep=sleep),
+            transport=RetryTransport(
+                inner, RetryPolicy(deadline_s=settings.timeout_s * 5), sleep=sleep, service="Shopify"
+            ),
             timeout=httpx.Timeout(settings.timeout_s, connect=10.0),
             headers={"X-Shopify-Access-Token": token.reveal(), "Content-Type": "application/json"},
             follow_redirects=False,

@@ -1,7 +1,7 @@
 """The file sources, send logs and orders: their declared raw tables and how a load writes them.
 
 Columns, types, rules and reasons are declared once in ``queries/raw/<name>.yml`` (read by
-``lrreport.extract.declare``); what stays here is each source's config key for renames and the
+``lrreport.warehouse.raw_tables``); what stays here is each source's config key for renames and the
 way its rows meet what is stored: ``first_wins`` (a send already stored is skipped) or
 ``newest_wins`` (a newer version of an order replaces the stored one).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lrreport.config import Settings
-from lrreport.extract.declare import RawTable, raw_table
+from lrreport.warehouse.raw_tables import RawTable, raw_table
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import duckdb
 
 from lrreport.config import Settings
 from lrreport.extract.files import LoadInputError
+from lrreport.sqlfiles import render_sql
 
 # The platform's status word (lower case) -> the stored status. Shopify's financial statuses:
 # an order still awaiting or holding payment is placed, a voided or expired one never happened.
@@ -77,7 +78,6 @@ def set_parse_variables(con: duckdb.DuckDBPyConnection, settings: Settings) -> N
         "latest_ts": datetime(load.latest_year + 1, 1, 1, tzinfo=UTC),
     }
     for name, value in values.items():
-        if isinstance(value, tuple):
-            con.execute(f"SET VARIABLE {name} = MAP(?::VARCHAR[], ?::VARCHAR[])", list(value))
-        else:
-            con.execute(f"SET VARIABLE {name} = ?", [value])
+        is_map = isinstance(value, tuple)
+        params = list(value) if is_map else [value]
+        con.execute(render_sql("load/templates/set_variable", name=name, map=is_map), params)

@@ -125,7 +125,9 @@ class ListrakClient:
         limits = httpx.Limits(max_connections=conns, max_keepalive_connections=conns)
         headers = {"Accept": "application/json", "User-Agent": "lrreport (+listrak sms reporting)"}
         self._token_http = httpx.Client(
-            transport=RetryTransport(httpx.HTTPTransport(), self.policy), timeout=timeout, headers=headers
+            transport=RetryTransport(httpx.HTTPTransport(), self.policy, service="Listrak"),
+            timeout=timeout,
+            headers=headers,
         )
         self.auth = ListrakAuth(
             settings.token_url, credentials, self._token_http, refresh_margin_s=token_refresh_margin_s
@@ -133,7 +135,7 @@ class ListrakClient:
         inner = transport or httpx.HTTPTransport(limits=limits)
         self._http = httpx.Client(
             base_url=settings.api_base_url.rstrip("/") + "/",
-            transport=RetryTransport(inner, self.policy),
+            transport=RetryTransport(inner, self.policy, service="Listrak"),
             auth=self.auth,
             timeout=timeout,
             headers=headers,

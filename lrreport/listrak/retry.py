@@ -1,6 +1,7 @@
-"""Retry policy for Listrak calls: exponential backoff with jitter, a cap, a maximum number of
-attempts and an overall deadline, honouring ``Retry-After``; applied by an httpx transport wrapper so
-that every request (API and token) gets it, while a Send is never repeated without the caller's say."""
+"""Retry policy for HTTP API calls (Listrak's, GA4's, Shopify's): exponential backoff with jitter, a
+cap, a maximum number of attempts and an overall deadline, honouring ``Retry-After``; applied by an
+httpx transport wrapper so that every request (API and token) gets it, while a Send is never
+repeated without the caller's say. The caller names its service for the log lines."""
 
 from __future__ import annotations
 
@@ -98,7 +99,8 @@ class RetryTransport(httpx.BaseTransport):
         policy: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        service: str = "Listrak",  # names the API in the retry log lines
+        *,
+        service: str,  # the caller's API (Listrak, GA4, Shopify), named in the retry log lines
     ) -> None:
         self._inner = inner
         self._service = service

@@ -1,27 +1,30 @@
 """The warehouse's schema version and the migrations that bring an older file up to it.
 
-A new warehouse is created in the current layout (``setup/raw_tables``, ``setup/meta_tables``) and
-recorded at :data:`SCHEMA_VERSION`. An older one is upgraded when a writer opens it: every pending
-migration runs in one transaction with its record in ``meta.lr_schema_migrations``, so a failure
-leaves the file as it was. A file recorded at a version newer than this lrreport knows is refused.
-To change the layout: add ``queries/setup/migrations/NNN_what.sql``, list it in :data:`MIGRATIONS`,
-and change ``setup/raw_tables`` / ``setup/meta_tables`` to the layout it leads to.
+A new warehouse is created in the current layout (the raw tables' declarations in
+``queries/raw/*.yml``, and ``setup/meta_tables``) and recorded at :data:`SCHEMA_VERSION`. An older
+one is upgraded when a writer opens it: every pending migration runs in one transaction with its
+record in ``meta.lr_schema_migrations``, so a failure leaves the file as it was. A file recorded
+at a version newer than this lrreport knows is refused. To change the layout: add
+``queries/setup/migrations/NNN_what.sql``, list it in :data:`MIGRATIONS`, and change the raw
+table's declaration / ``setup/meta_tables`` to the layout it leads to.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
 from lrreport import __version__
-from lrreport.extract.declare import raw_tables
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.errors import WarehouseError
+from lrreport.warehouse.raw_tables import raw_tables
 
 # What a new warehouse is created from: the current layout of the raw and meta tables.
-CREATE_SCRIPTS = ("setup/raw_tables", "setup/ga4_tables", "setup/meta_tables")
+CREATE_SCRIPTS = ("setup/meta_tables",)
 # The per-send SMS facts of raw.sends: a warehouse from before the version record without them is at
 # version 1, with them at version 2 (migration 3 is idempotent, so it runs on those either way).
 SENDS_FACTS = ("characters", "encoding", "segment_units", "segments", "has_link")
@@ -62,7 +65,7 @@ def recorded_version(con: duckdb.DuckDBPyConnection) -> int | None:
 
     A warehouse from before the version record is dated by its layout (version 1 or 2).
     """
-    tables = {row[0] for row in con.execute(read_sql("setup/schema_tables")).fetchall()}
+    tables = _tables(con)
     if "meta.lr_schema_migrations" in tables:
         version = con.execute(read_sql("setup/schema_version")).fetchone()[0]
         if version is not None:
@@ -89,6 +92,8 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> list[Migration]:
     """
     version = recorded_version(con)
     check_version(version, path)
+    if version == SCHEMA_VERSION and _created_tables() <= _tables(con):
+        return []  # the common case, every writable open: current, and nothing to create
     pending = [m for m in MIGRATIONS if version is not None and m.version > version]
     con.begin()
     try:
@@ -110,6 +115,19 @@ def migrate(con: duckdb.DuckDBPyConnection, path: Path) -> list[Migration]:
         con.rollback()
         raise
     return pending
+
+
+@cache
+def _created_tables() -> frozenset[str]:
+    """Every table ``migrate`` creates: the declared raw tables and those of CREATE_SCRIPTS."""
+    names = {table.table for table in raw_tables().values()}
+    for script in CREATE_SCRIPTS:
+        names.update(re.findall(r"CREATE TABLE IF NOT EXISTS\s+(\w+\.\w+)", read_sql(script), re.IGNORECASE))
+    return frozenset(names)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(read_sql("setup/schema_tables")).fetchall()}
 
 
 def _record(con: duckdb.DuckDBPyConnection, version: int, name: str) -> None:

@@ -37,6 +37,8 @@ from pathlib import Path
 import duckdb
 
 from lrreport.config import Settings
+from lrreport.sqlfiles import quote_identifier as _quote
+from lrreport.sqlfiles import quote_literal as _literal
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import check_file, lock_holder, state_root
 from lrreport.warehouse.errors import WarehouseError
@@ -86,14 +88,6 @@ def _folder(settings: Settings) -> Path:
 
 def _pointer(settings: Settings) -> Path:
     return _folder(settings) / "current.json"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def publish(

@@ -14,8 +14,7 @@ from rich.table import Table
 
 from lrreport.clikit import database_option
 from lrreport.config import Settings
-from lrreport.extract.declare import raw_tables
-from lrreport.sqlfiles import read_sql
+from lrreport.sqlfiles import read_sql, render_sql
 from lrreport.warehouse.db import WarehouseError, connect
 from lrreport.warehouse.freshness import (
     Freshness,
@@ -25,27 +24,16 @@ from lrreport.warehouse.freshness import (
     read_freshness,
     stale_sources,
 )
+from lrreport.warehouse.raw_tables import raw_tables
 
-# The column that dates each raw table's rows (the range `status` shows): the declared tables'
-# own (queries/raw/*.yml), and the Listrak tables'.
-DATE_COLUMNS = {
-    **{t.name: t.date_column for t in raw_tables().values() if t.date_column},
-    "listrak_contacts": "subscribe_date",
-    "listrak_optouts": "opt_out_date",
-    "listrak_phone_lists": "create_date",
-    "ga4_sessions": "report_date",
-    "ga4_days": "report_date",
-}
+# The column that dates each raw table's rows (the range `status` shows), as declared (queries/raw/*.yml).
+DATE_COLUMNS = {t.table_name: t.date_column for t in raw_tables().values() if t.date_column}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     cur = con.execute(sql)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def warehouse_status(settings: Settings) -> dict[str, Any]:
@@ -56,10 +44,8 @@ def warehouse_status(settings: Settings) -> dict[str, Any]:
         tables = []
         for (name,) in con.execute(read_sql("load/status_raw_tables")).fetchall():
             date_col = DATE_COLUMNS.get(name)
-            bounds = f"min({_quote(date_col)}), max({_quote(date_col)})" if date_col else "NULL, NULL"
-            n, first, last, loaded = con.execute(
-                f"SELECT count(*), {bounds}, max(_loaded_at) FROM raw.{_quote(name)}"
-            ).fetchall()[0]
+            sql = render_sql("load/templates/status_table", name=name, date_column=date_col)
+            n, first, last, loaded = con.execute(sql).fetchall()[0]
             tables.append(
                 {
                     "table": f"raw.{name}",

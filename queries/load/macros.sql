@@ -44,7 +44,7 @@ CREATE OR REPLACE TEMP MACRO lr_ts_any(t) AS
         ELSE coalesce(TRY_CAST(t AS TIMESTAMPTZ), lr_ts_other(t))
     END;
 -- A parsed time is kept only within getvariable('earliest_year') .. latest_year: the loader tests
--- this on the parsed value (lr_<rule>_valid, lrreport/extract/declare.py), so lr_ts parses once.
+-- this on the parsed value (lr_<rule>_valid, queries/raw/templates/columns.sql), so lr_ts parses once.
 -- (compared as instants, not by year(): a calendar field of a TIMESTAMPTZ costs a zone conversion)
 CREATE OR REPLACE TEMP MACRO lr_ts_valid(v) AS
     v >= getvariable('earliest_ts') AND v < getvariable('latest_ts');

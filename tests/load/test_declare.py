@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lrreport.extract.declare import DeclarationError, parse_declaration, raw_tables
 from lrreport.sqlfiles import queries_dir
+from lrreport.warehouse.raw_tables import DeclarationError, parse_declaration, raw_tables
 from tests.load.conftest import Warehouse, order_row, write_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,3 +92,15 @@ def test_a_malformed_declaration_is_refused(tmp_path: Path) -> None:
 def test_every_declaration_in_queries_raw_parses() -> None:
     names = {p.stem for p in (queries_dir() / "raw").glob("*.yml")}
     assert names == set(raw_tables()) and {"sends", "orders"} <= names
+
+
+def test_a_misspelt_table_key_or_an_undeclared_date_column_is_refused(tmp_path: Path) -> None:
+    column = "columns:\n  - {name: x, type: INTEGER, description: x}\n"
+    misspelt = tmp_path / "misspelt.yml"
+    misspelt.write_text(f"name: m\ntable: raw.m\nkey: [x]\ndate_colum: x\n{column}", encoding="utf-8")
+    with pytest.raises(DeclarationError, match="date_colum"):
+        parse_declaration(misspelt)
+    undeclared = tmp_path / "undeclared.yml"
+    undeclared.write_text(f"name: u\ntable: raw.u\nkey: [x]\ndate_column: day\n{column}", encoding="utf-8")
+    with pytest.raises(DeclarationError, match="date column that is not declared"):
+        parse_declaration(undeclared)

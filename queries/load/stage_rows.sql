@@ -1,0 +1,2 @@
+-- The rows of the batch as staged.
+SELECT count(*) FROM _stage;
