@@ -20,10 +20,11 @@
 {%- endmacro %}
 
 {# What besides raw rows the models depend on, as one text: the vars, the shells and the version
-   of the attribution rules (raise it when macros/attribution.sql changes what it credits, so that a
-   warehouse built under the old rules is redone; 2: the click window dates the click). #}
+   of the rules (raise it when a macro changes what a model computes from the same rows, e.g. what
+   macros/attribution.sql credits, so that a warehouse built under the old rules is redone; 2: the
+   click window dates the click; 3: seconds between two instants exact to the microsecond). #}
 {% macro lr_fingerprint() -%}
-    {%- set settings = {'attribution_rules': 2} -%}
+    {%- set settings = {'attribution_rules': 3} -%}
     {%- for name in ['timezone', 'currency', 'optout_timezone', 'utm_source', 'utm_medium', 'click_window_days',
                      'view_window_hours', 'optout_window_hours', 'campaign_map', 'message_types', 'triggers'] -%}
         {%- do settings.update({name: var(name)}) -%}
