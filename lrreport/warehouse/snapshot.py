@@ -114,8 +114,8 @@ class _NotInPlace(Exception):
 
 
 def _previous_build(con: duckdb.DuckDBPyConnection) -> str | None:
-    rows = con.execute("SELECT invocation_id FROM meta.lr_builds ORDER BY started_at DESC LIMIT 2").fetchall()
-    return rows[1][0] if len(rows) == 2 else None
+    row = con.execute(read_sql("setup/previous_build")).fetchone()
+    return row[0] if row else None
 
 
 def _publish_in_place(
@@ -169,7 +169,7 @@ def _bring_forward(
             con.execute(f"DROP {what} {SNAPSHOT_ALIAS}.{_quote(key[0])}.{_quote(key[1])}")
     for schema in sorted({r.schema for r in relations} - {s for s, _ in stored}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {SNAPSHOT_ALIAS}.{_quote(schema)}")
-    deltas = _delta_keys(con, built)
+    deltas = _delta_keys(con, relations, built)
     views = []
     for r in relations:
         leader = FOLLOWS.get(r.key, r.key)
@@ -188,20 +188,13 @@ def _bring_forward(
     _make_views(con, views, stored)
 
 
-def _delta_keys(con: duckdb.DuckDBPyConnection, built: set[str]) -> dict[tuple[str, str], str]:
-    """The incremental models of this build that recomputed only some keys: relation -> key table."""
-    rows = con.execute(
-        "SELECT t.schema_name, t.table_name FROM duckdb_tables() AS t"
-        " WHERE t.database_name = current_database() AND t.schema_name IN ('marts', 'intermediate')"
-    ).fetchall()
-    keys = {
-        name[len("lr_affected__"):]: f"meta.{_quote(name)}"
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-            " AND schema_name = 'meta' AND starts_with(table_name, 'lr_affected__')"
-        ).fetchall()
-    }
-    return {(schema, name): keys[name] for schema, name in rows if name in built and name in keys}
+def _delta_keys(
+    con: duckdb.DuckDBPyConnection, relations: list[_Relation], built: set[str]
+) -> dict[tuple[str, str], str]:
+    """The models of this build that recomputed only some keys: relation -> its table of keys."""
+    rows = con.execute(read_sql("setup/affected_keys")).fetchall()
+    keys = {model: f"meta.{_quote(table)}" for table, model in rows}
+    return {r.key: keys[r.name] for r in relations if r.name in keys and r.name in built}
 
 
 def _replace_keys(con: duckdb.DuckDBPyConnection, r: _Relation, keys: str) -> None:
