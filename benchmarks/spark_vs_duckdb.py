@@ -37,6 +37,7 @@ result = build(settings, full_refresh=True, run_tests=False, show_progress=False
 assert result.ok, result.report()
 slowest = sorted(result.models, key=lambda n: -n.seconds)[:3]
 print(json.dumps({"total_s": time.perf_counter() - started, "startup_s": result.startup_s,
+                  "models_s": sum(n.seconds for n in result.models), "publish_s": result.publish_s,
                   "fct_sends": result.rows.get("fct_sends"),
                   "slowest": [(n.name, n.seconds) for n in slowest]}))
 """
@@ -57,9 +58,33 @@ def measure(database: Path, lake: Path, engine: str) -> dict:
     return figures
 
 
+def compare(settings: Settings) -> str:
+    """Every row of every mart of the DuckDB build against the Spark build's (tests/spark/compare.py)."""
+    import duckdb
+
+    from lrreport.lake.reader import lake_reader
+    from tests.spark.compare import differences, mart_names
+
+    duck = duckdb.connect(str(settings.database_path), read_only=True)
+    reader = lake_reader(settings.with_lake(None, "spark")).database_path  # DuckDB over the Spark marts
+    lake = duckdb.connect(str(reader), read_only=True)
+    try:
+        found = differences(duck, lake)
+        rows = sum(duck.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in mart_names(duck))
+        marts = len(mart_names(duck))
+    finally:
+        duck.close()
+        lake.close()
+    if found:
+        return f"marts DIFFER between the engines: {found}"
+    return f"every row of the {marts} marts ({rows:,} rows) equal on both engines (floats to 1e-9)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--compare-only", action="store_true",
+                        help="compare the marts the last run built on both engines, build nothing")
     args = parser.parse_args()
     from lrreport.lake import export
     from lrreport.warehouse.db import connect
@@ -68,15 +93,20 @@ def main() -> None:
         database = prepare(sends)
         lake = database.parent / "lake"
         settings = Settings(warehouse=WarehouseSettings(database=str(database), lake=str(lake)))
+        if args.compare_only:
+            print(f"{sends:,} sends: {compare(settings)}", flush=True)
+            continue
         connect(settings).close()  # the raw tables in the current layout, as any writing command does
         started = time.perf_counter()
         export(settings)
         print(f"{sends:,} sends: lake export {time.perf_counter() - started:.1f} s", flush=True)
         for engine in ("duckdb", "spark"):
             f = measure(database, lake, engine)
-            print(f"  {engine}: full build (models) {f['total_s']:.1f} s, wall {f['wall_s']:.1f} s, "
+            print(f"  {engine}: full build {f['total_s']:.1f} s (models {f['models_s']:.1f} s, start-up "
+                  f"{f['startup_s']:.1f} s, snapshot {f['publish_s']:.1f} s), wall {f['wall_s']:.1f} s, "
                   f"CPU {f['cpu_s']:.1f} s, fct_sends {f['fct_sends']:,}; slowest "
                   + ", ".join(f"{n} {s:.1f} s" for n, s in f["slowest"]), flush=True)
+        print(f"  {compare(settings)}", flush=True)
 
 
 if __name__ == "__main__":
