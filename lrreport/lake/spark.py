@@ -36,6 +36,9 @@ LOCAL_CONF = {
     # it has nothing to coalesce; without it a golden build takes 70 s instead of 98 (first build of
     # a JVM) and 32 s instead of 45 (warm): benchmarks/README.md
     "spark.sql.adaptive.enabled": "false",
+    # a broadcast side is built on the same two cores as everything else: at 10M sends fct_orders'
+    # took over the default 300 s and failed the build (benchmarks/README.md)
+    "spark.sql.broadcastTimeout": "3600",
     "spark.driver.memory": "3g",
     "spark.sql.execution.arrow.pyspark.enabled": "false",
 }
