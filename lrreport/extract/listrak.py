@@ -415,14 +415,13 @@ class ListrakExtraction:
         out: queue.Queue[Batch | int] = queue.Queue(maxsize=2 * max(1, self.settings.listrak.concurrency))
         futures: list[Future[None]] = [pool.submit(fn, out, *args) for fn, args, _ in tasks]
         while True:
-            failed = [f for f in futures if f.done() and f.exception() is not None]
-            if failed:
-                self.stop.set()
-                raise failed[0].exception()  # type: ignore[misc]
+            self._raise_first_failure(futures)
             try:
                 item = out.get(timeout=0.05)
             except queue.Empty:
                 if all(f.done() for f in futures) and out.empty():
+                    # a task may have failed since the check above: its error must not pass as the end
+                    self._raise_first_failure(futures)
                     break
                 continue
             if isinstance(item, int):
@@ -430,6 +429,12 @@ class ListrakExtraction:
                 self.progress(done, total)
             else:
                 self._write_batch(item)
+
+    def _raise_first_failure(self, futures: list[Future[None]]) -> None:
+        failed = [f for f in futures if f.done() and f.exception() is not None]
+        if failed:
+            self.stop.set()
+            raise failed[0].exception()  # type: ignore[misc]
 
     def _put(self, out: queue.Queue, item: Batch | int) -> None:
         while not self.stop.is_set():

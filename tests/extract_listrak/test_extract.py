@@ -169,6 +169,22 @@ def test_a_failure_mid_run_keeps_whole_batches_and_the_next_run_resumes(sim, cle
     assert list(loads.status) == ["failed", "ok"]
 
 
+def test_a_failure_of_the_very_last_call_fails_the_run(sim, tmp_path):
+    """The last task to finish fails while the writer waits for more: that is a failed run, not
+    the end of a good one (the writer once took "every task done, nothing queued" for success)."""
+    creds = Credentials(sim.client_id, Secret(sim.client_secret))
+    # a retry late enough that the writer has emptied the queue and waits when the task dies
+    opts = {"backoff_base_s": 0.5, "backoff_cap_s": 0.5, "max_retries": 1}
+    extract_listrak(_settings(sim, tmp_path / "count.duckdb"), creds, until=date(2024, 6, 30))
+    calls = sum(1 for r in sim.requests if r.path.startswith("/sms/v1"))
+    # every call answers as in the run above but the last, which fails on both of its tries
+    sim.faults = FaultConfig(script=("none",) * (calls - 1) + (500,) * 10)
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(ListrakRetryError):
+        extract_listrak(_settings(sim, db), creds, until=date(2024, 6, 30), client_options=opts)
+    assert list(table(db, "SELECT status FROM meta.loads").status) == ["failed"]
+
+
 def test_fatal_auth_error_leaves_the_warehouse_untouched(sim, clean_db, run_extract, tmp_path):
     db = tmp_path / "w.duckdb"
     shutil.copyfile(clean_db, db)
