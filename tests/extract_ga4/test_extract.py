@@ -247,6 +247,8 @@ def test_unusable_key_files_are_named(ga4, config_for, run_extract, tmp_path, co
     result = run_extract(config_for(ga4, key_file=key), tmp_path / "w.duckdb")
     assert result.exit_code == 1 and message in result.output and str(key) in result.output
     assert "AAAA" not in result.output
+    # the warehouse opens while the key is read: a key that fails leaves no new warehouse behind
+    assert not (tmp_path / "w.duckdb").exists()
 
 
 def test_missing_property_and_key_file_say_what_to_set(tmp_path, run_extract):
