@@ -118,21 +118,22 @@ post_sends AS (
             AND s.sent_at <= o.ordered_at
             AND o.ordered_at < {{ lr_add_hours('s.sent_at', view_window_hours) }}
             AND s.about_order_id IS DISTINCT FROM o.order_id
-    WHERE o.order_id NOT IN (SELECT lc.order_id FROM link_clicks AS lc WHERE lc.within_window)
+    WHERE NOT EXISTS (SELECT 1 FROM link_clicks AS lc WHERE lc.order_id = o.order_id AND lc.within_window)
     GROUP BY o.order_id
 ),
 
 credits AS (
     SELECT
-        order_id,
-        CASE WHEN within_window THEN 'link' ELSE 'outside_click_window' END AS rule,
-        latest.send_id AS send_id,
-        coalesce(latest.sender_code_id, shell.sender_code_id) AS sender_code_id,
-        coalesce(latest.phone_list_id, shell.phone_list_id) AS phone_list_id,
-        coalesce(latest.transactional_message_id, shell.transactional_message_id) AS transactional_message_id,
-        latest.sent_at AS sent_at
-    FROM link_clicks
-    WHERE within_window OR order_id NOT IN (SELECT ps.order_id FROM post_sends AS ps)
+        lc.order_id,
+        CASE WHEN lc.within_window THEN 'link' ELSE 'outside_click_window' END AS rule,
+        lc.latest.send_id AS send_id,
+        coalesce(lc.latest.sender_code_id, lc.shell.sender_code_id) AS sender_code_id,
+        coalesce(lc.latest.phone_list_id, lc.shell.phone_list_id) AS phone_list_id,
+        coalesce(lc.latest.transactional_message_id, lc.shell.transactional_message_id)
+            AS transactional_message_id,
+        lc.latest.sent_at AS sent_at
+    FROM link_clicks AS lc
+    WHERE lc.within_window OR NOT EXISTS (SELECT 1 FROM post_sends AS ps WHERE ps.order_id = lc.order_id)
     UNION ALL
     SELECT
         order_id,
@@ -177,5 +178,5 @@ SELECT
     CAST(NULL AS {{ dbt.type_string() }}) AS message_type,
     CAST(NULL AS {{ lr_type_instant() }}) AS sent_at
 FROM credit_orders AS o
-WHERE o.is_sms_tagged AND o.order_id NOT IN (SELECT c.order_id FROM credits AS c)
+WHERE o.is_sms_tagged AND NOT EXISTS (SELECT 1 FROM credits AS c WHERE c.order_id = o.order_id)
 {%- endmacro %}
