@@ -414,8 +414,8 @@ def _build(
             con = connect(settings)
             try:
                 out.rows = _mart_rows(con)
-                # readers now see this build; a full refresh publishes a new file
-                built = None if full_refresh else [n.name for n in out.models]
+                # readers now see this build
+                built = [n.name for n in out.models]
                 started = time.perf_counter()
                 snapshot.publish(con, settings, built)
                 out.publish_s = time.perf_counter() - started

@@ -10,11 +10,13 @@ Two ways to publish, chosen per build:
 - **In place**, when the snapshot holds exactly the build before this one and no reader has it open:
   one transaction replaces, in each incremental model's copy, just the keys the build recomputed
   (``meta.lr_affected__<model>``, written by the model's pre-hook), and copies the other relations
-  the build rewrote. A day's increment on a large history then costs about as much as the day.
-  Readers that open the file meanwhile wait (bounded) for the transaction, then see the new build.
-- **A new file** otherwise (first build, full refresh, a failed build in between, a reader holding
-  the snapshot): everything is copied into a fresh file, the pointer is switched, the older file is
-  unlinked; a reader that still has it open keeps reading it until it closes.
+  the build rewrote. A day's increment on a large history then costs about as much as the day. A
+  full refresh copies every model again but brings the staged send log level by load (``BY_LOAD``),
+  the largest relation and one a full refresh does not change. Readers that open the file meanwhile
+  wait (bounded) for the transaction, then see the new build.
+- **A new file** otherwise (first build, a failed build in between, a reader holding the snapshot,
+  ``publish`` without ``built``): everything is copied into a fresh file, the pointer is switched,
+  the older file is unlinked; a reader that still has it open keeps reading it until it closes.
 
 The copy has the warehouse's file name (in a folder of its own), so its catalog has the same name
 and SQL compiled by dbt with qualified names (the attribution analysis) reads it unchanged. A view
@@ -24,6 +26,7 @@ is copied as a table.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -53,6 +56,10 @@ FOLLOWS = {
     ("staging", "stg_sends"): ("marts", "fct_sends"),
     ("intermediate", "int_orders"): ("marts", "fct_orders"),
 }
+# Views copied as tables that are rows as loaded (a row changes only with its load): after a full
+# refresh, the copy is brought level by (key, _load_id) instead of copied again, as long as the view
+# is defined as when it was copied (its SQL's digest is the copy's comment).
+BY_LOAD = {("staging", "stg_sends"): "send_id"}
 READER_WAIT_S = 120.0  # how long a reader waits for an in-place publish to commit
 
 
@@ -181,6 +188,8 @@ def _bring_forward(
             _replace_keys(con, r, deltas[leader])
         elif r.key in stored and r.key in FOLLOWS and leader[1] not in built:
             continue  # its leader did not run: neither changed
+        elif r.key in BY_LOAD and stored.get(r.key) == "table" and _copied_from(con, r) == _digest(r):
+            _sync_by_load(con, r, BY_LOAD[r.key])
         elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
             continue  # a model this build did not run
         else:
@@ -205,10 +214,36 @@ def _replace_keys(con: duckdb.DuckDBPyConnection, r: _Relation, keys: str) -> No
     con.execute(f"INSERT INTO {target} SELECT * FROM {r.sql_name} WHERE {among}")
 
 
+def _sync_by_load(con: duckdb.DuckDBPyConnection, r: _Relation, key: str) -> None:
+    """Drop the copy's rows the warehouse no longer has as loaded, add the ones it lacks."""
+    target = f"{SNAPSHOT_ALIAS}.{r.sql_name}"
+    same = f"t.{_quote(key)} = w.{_quote(key)} AND t._load_id = w._load_id"
+    con.execute(f"DELETE FROM {target} AS t WHERE NOT EXISTS (SELECT 1 FROM {r.sql_name} AS w WHERE {same})")
+    con.execute(
+        f"INSERT INTO {target} SELECT * FROM {r.sql_name} AS w "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {target} AS t WHERE {same})"
+    )
+
+
+def _digest(r: _Relation) -> str:
+    return hashlib.sha256((r.view_sql or "").encode()).hexdigest()[:16]
+
+
+def _copied_from(con: duckdb.DuckDBPyConnection, r: _Relation) -> str | None:
+    """The digest of the view SQL the snapshot's copy of ``r`` was made from (its comment)."""
+    row = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+        [SNAPSHOT_ALIAS, r.schema, r.name],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _copy(con: duckdb.DuckDBPyConnection, r: _Relation, stored: dict[tuple[str, str], str]) -> None:
     if stored.get(r.key) == "view":
         con.execute(f"DROP VIEW {SNAPSHOT_ALIAS}.{r.sql_name}")
     con.execute(f"CREATE OR REPLACE TABLE {SNAPSHOT_ALIAS}.{r.sql_name} AS SELECT * FROM {r.sql_name}")
+    if r.key in BY_LOAD:
+        con.execute(f"COMMENT ON TABLE {SNAPSHOT_ALIAS}.{r.sql_name} IS {_literal(_digest(r))}")
     stored[r.key] = "table"
 
 

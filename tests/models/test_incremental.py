@@ -198,3 +198,24 @@ def test_the_snapshot_follows_an_increment_in_place(later, demo_warehouse, tmp_p
     con.close()
     assert {"fct_order_messages", "fct_order_attribution", "missing_order_messages", "dim_messages"} <= views
     assert late == later["counts"]["sends"]
+    # A reload that rewrote ten sends under a new load id (their text changed), then a full
+    # refresh: published in place too, the staged send log brought level by (send_id, _load_id)
+    # rather than copied again, and the snapshot again holds exactly what the warehouse holds.
+    con = duckdb.connect(str(database))
+    con.execute("""
+        CREATE TEMP TABLE redone AS
+        SELECT * REPLACE ('reloaded' AS _load_id, message_content || ' (resent)' AS message_content)
+        FROM raw.sends ORDER BY send_id LIMIT 10""")
+    con.execute("DELETE FROM raw.sends WHERE send_id IN (SELECT send_id FROM redone)")
+    con.execute("INSERT INTO raw.sends SELECT * FROM redone")
+    con.close()
+    assert build(settings, full_refresh=True, show_progress=False).ok
+    assert snapshot.current(settings) == first
+    ours, published = fingerprints(database, relations), fingerprints(first, relations)
+    assert ours == published
+    con = duckdb.connect(str(first), read_only=True)
+    resent = con.execute(
+        "SELECT count(*) FROM staging.stg_sends WHERE _load_id = 'reloaded' AND message_content LIKE '%(resent)'"
+    ).fetchone()[0]
+    con.close()
+    assert resent == 10
