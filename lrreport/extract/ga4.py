@@ -5,9 +5,10 @@ The report asks for the sessions whose source and medium are the ones Listrak ta
 and content, with sessions, users, engaged sessions, transactions and purchase revenue. Runs are
 incremental by date: the next run starts ``[ga4] lookback_days`` before the last day read, because
 GA4 keeps revising a day for about 72 hours. Every page is read before anything is written; then the
-days covered are replaced, their coverage (``raw.ga4_days``) and the state are written in one
-transaction, so a run is atomic (a kill leaves the warehouse as it was); rows GA4 did not revise
-are left as they are, so a rerun changes nothing that GA4 did not change.
+days covered are replaced, and their coverage (``raw.ga4_days``), the state and the run's
+``meta.loads`` record written, in one transaction, so a run is atomic (a kill leaves the warehouse
+as it was); rows GA4 did not revise are left as they are, so a rerun changes nothing that GA4 did
+not change.
 """
 
 from __future__ import annotations
@@ -166,8 +167,9 @@ class Ga4Extraction:
         rows = con.execute(read_sql("extract/state_get"), [self.state_source, STATE_KEY]).fetchall()
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
-    def run(self, con: Any, result: Ga4Result) -> None:
-        """Read every page, then write the changes with coverage and state in one transaction."""
+    def run(self, con: Any, result: Ga4Result, record: Callable[[], None]) -> None:
+        """Read every page, then write the changes with coverage, state and the run's record
+        (``record``, called inside the transaction) in one transaction."""
         if result.start > result.end:
             raise Ga4ExtractError(f"the start date {result.start} is after the end date {result.end}")
         body = report_body(self.settings, result.start, result.end)
@@ -189,9 +191,11 @@ class Ga4Extraction:
                 f"the GA4 property reports days in {result.time_zone}, the business days are "
                 f"{self.settings.business.timezone}: daily GA4 numbers shift against the sends"
             )
-        self._write(con, result, _typed(texts, self.client.url))
+        self._write(con, result, _typed(texts, self.client.url), record)
 
-    def _write(self, con: Any, result: Ga4Result, columns: dict[str, pa.Array]) -> None:
+    def _write(
+        self, con: Any, result: Ga4Result, columns: dict[str, pa.Array], record: Callable[[], None]
+    ) -> None:
         n = result.rows_in
         loaded_at = datetime.now(UTC)
         source = f"POST {self.client.url}"
@@ -229,6 +233,7 @@ class Ga4Extraction:
                 con.execute(
                     read_sql("extract/state_set"), [self.state_source, STATE_KEY, resume.isoformat()]
                 )
+            record()
             con.commit()
         except BaseException:
             con.rollback()
@@ -281,15 +286,18 @@ def extract_ga4(
         try:
             job = Ga4Extraction(settings, client, since=since, until=until, full=full, progress=progress)
             result = Ga4Result(uuid.uuid4().hex, settings.ga4.property_id, job.start_date(con), job.until)
+
+            def record_ok() -> None:
+                result.duration_s = time.perf_counter() - t0
+                _record_load(con, result, started_at, None)
+
             try:
-                job.run(con, result)
+                job.run(con, result, record_ok)
             except BaseException as exc:
                 result.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
                 result.duration_s = time.perf_counter() - t0
                 _record_load(con, result, started_at, f"{type(exc).__name__}: {exc}"[:2000])
                 raise
-            result.duration_s = time.perf_counter() - t0
-            _record_load(con, result, started_at, None)
             return result
         finally:
             con.close()
