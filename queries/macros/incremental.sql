@@ -134,7 +134,8 @@
     {%- do run_query('DROP TABLE IF EXISTS ' ~ keep) -%}
     {%- do run_query('CREATE TABLE ' ~ keep ~ ' USING parquet '
         ~ lr_spark_location('_staging', this.identifier ~ '__lr_keep')
-        ~ ' AS SELECT * FROM ' ~ this ~ ' WHERE ' ~ key ~ ' NOT IN (' ~ affected_sql ~ ')') -%}
+        ~ ' AS SELECT * FROM ' ~ this ~ ' AS t WHERE NOT EXISTS (SELECT 1 FROM (' ~ affected_sql
+        ~ ') AS a (k) WHERE a.k = t.' ~ key ~ ')') -%}
     {%- do run_query('INSERT OVERWRITE TABLE ' ~ this ~ ' SELECT * FROM ' ~ keep) -%}
     {%- do run_query('DROP TABLE ' ~ keep) -%}
     {%- endif -%}
