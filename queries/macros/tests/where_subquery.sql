@@ -37,10 +37,11 @@
         {%- do return('') -%}
     {%- endif -%}
     {%- set meta = {} -%}
-    {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.name == relation.identifier -%}
+    {%- set node = graph.nodes.get('model.' ~ project_name ~ '.' ~ relation.identifier) -%}
+    {%- if node -%}
         {%- do meta.update(node.config.meta or {}) -%}
         {%- do meta.update({'lr_incremental': node.config.materialized == 'incremental'}) -%}
-    {%- endfor -%}
+    {%- endif -%}
     {%- set leader = meta.get('lr_rows_follow', relation.identifier) -%}
     {%- set by_load = meta.get('lr_new_by_load') -%}
     {%- if not (meta.get('lr_incremental') or meta.get('lr_rows_follow') or by_load) -%}
