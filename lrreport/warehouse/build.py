@@ -20,12 +20,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lrreport._exceptions import LrreportError
 from lrreport.config import Settings
 from lrreport.sqlfiles import queries_dir
 from lrreport.warehouse.builds import latest_build
+
+if TYPE_CHECKING:
+    from lrreport.warehouse.snapshot import Snapshot
 
 # The order columns a message type's trigger may name (messages.triggers values).
 TRIGGER_COLUMNS = ("ordered_at", "shipped_at", "delivered_at")
@@ -63,6 +66,7 @@ class BuildResult:
     full_refresh: bool = False
     rows: dict[str, int] = field(default_factory=dict)
     publish_s: float = 0.0  # publishing the snapshot readers see (after a good build)
+    snapshot: Snapshot | None = None  # what was published (None: nothing)
 
     @property
     def models(self) -> list[NodeResult]:
@@ -417,7 +421,7 @@ def _build(
                 # readers now see this build
                 built = [n.name for n in out.models]
                 started = time.perf_counter()
-                snapshot.publish(con, settings, built)
+                out.snapshot = snapshot.publish(con, settings, built)
                 out.publish_s = time.perf_counter() - started
             finally:
                 con.close()

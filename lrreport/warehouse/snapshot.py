@@ -45,6 +45,7 @@ from lrreport.sqlfiles import quote_literal as _literal
 from lrreport.sqlfiles import read_sql
 from lrreport.warehouse.db import check_file, lock_holder, state_root
 from lrreport.warehouse.errors import WarehouseError
+from lrreport.warehouse.migrations import SCHEMA_VERSION
 
 SNAPSHOT_ALIAS = "lr_snapshot"
 BUILDS = ("meta", "lr_builds")
@@ -56,9 +57,10 @@ FOLLOWS = {
     ("staging", "stg_sends"): ("marts", "fct_sends"),
     ("intermediate", "int_orders"): ("marts", "fct_orders"),
 }
-# Views copied as tables that are rows as loaded (a row changes only with its load): after a full
-# refresh, the copy is brought level by (key, _load_id) instead of copied again, as long as the view
-# is defined as when it was copied (its SQL's digest is the copy's comment).
+# Views copied as tables that are rows as loaded (a row changes only with its load, or with a
+# migration of the raw tables): after a full refresh, the copy is brought level by (key, _load_id)
+# instead of copied again, as long as the view and the schema version are those it was copied
+# under (their digest is the copy's comment).
 BY_LOAD = {("staging", "stg_sends"): "send_id"}
 READER_WAIT_S = 120.0  # how long a reader waits for an in-place publish to commit
 
@@ -71,6 +73,7 @@ class Snapshot:
     published_at: datetime
     relations: int
     in_place: bool = False
+    synced: tuple[str, ...] = ()  # relations brought level by load rather than copied (BY_LOAD)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def _publish_in_place(
             raise _NotInPlace  # a build failed in between, or the snapshot is older: its deltas are unknown
         con.execute("BEGIN")
         try:
-            _bring_forward(con, relations, stored, built)
+            synced = _bring_forward(con, relations, stored, built)
             con.execute("COMMIT")
         except duckdb.Error as exc:  # rolled back: the snapshot still holds the previous build whole
             con.execute("ROLLBACK")
@@ -159,7 +162,8 @@ def _publish_in_place(
             raise
     finally:
         con.execute(f"DETACH {SNAPSHOT_ALIAS}")
-    return _point(settings, path.relative_to(_folder(settings)).as_posix(), len(relations), in_place=True)
+    name = path.relative_to(_folder(settings)).as_posix()
+    return _point(settings, name, len(relations), in_place=True, synced=tuple(synced))
 
 
 def _bring_forward(
@@ -167,8 +171,9 @@ def _bring_forward(
     relations: list[_Relation],
     stored: dict[tuple[str, str], str],
     built: set[str],
-) -> None:
-    """Inside one transaction: replace what this build changed in the attached snapshot."""
+) -> list[str]:
+    """Inside one transaction: replace what this build changed in the attached snapshot; returns
+    the relations brought level by load."""
     wanted = {r.key for r in relations}
     for key, kind in stored.items():
         if key not in wanted and key[0] != "meta":
@@ -177,7 +182,7 @@ def _bring_forward(
     for schema in sorted({r.schema for r in relations} - {s for s, _ in stored}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {SNAPSHOT_ALIAS}.{_quote(schema)}")
     deltas = _delta_keys(con, relations, built)
-    views = []
+    views, synced = [], []
     for r in relations:
         leader = FOLLOWS.get(r.key, r.key)
         if stored.get(r.key) == "view" and r.kind == "view" and r.name not in built:
@@ -190,11 +195,13 @@ def _bring_forward(
             continue  # its leader did not run: neither changed
         elif r.key in BY_LOAD and stored.get(r.key) == "table" and _copied_from(con, r) == _digest(r):
             _sync_by_load(con, r, BY_LOAD[r.key])
+            synced.append(f"{r.schema}.{r.name}")
         elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
             continue  # a model this build did not run
         else:
             _copy(con, r, stored)
     _make_views(con, views, stored)
+    return synced
 
 
 def _delta_keys(
@@ -226,7 +233,7 @@ def _sync_by_load(con: duckdb.DuckDBPyConnection, r: _Relation, key: str) -> Non
 
 
 def _digest(r: _Relation) -> str:
-    return hashlib.sha256((r.view_sql or "").encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{SCHEMA_VERSION}\n{r.view_sql or ''}".encode()).hexdigest()[:16]
 
 
 def _copied_from(con: duckdb.DuckDBPyConnection, r: _Relation) -> str | None:
@@ -313,7 +320,9 @@ def _publish_new(con: duckdb.DuckDBPyConnection, settings: Settings, relations: 
     return snapshot
 
 
-def _point(settings: Settings, name: str, relations: int, *, in_place: bool) -> Snapshot:
+def _point(
+    settings: Settings, name: str, relations: int, *, in_place: bool, synced: tuple[str, ...] = ()
+) -> Snapshot:
     """Point readers at snapshot file ``name`` (relative to the snapshots folder), atomically."""
     now = datetime.now(UTC)
     pointer = _pointer(settings)
@@ -329,7 +338,7 @@ def _point(settings: Settings, name: str, relations: int, *, in_place: bool) -> 
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, pointer)  # readers that open from now on get the new file
-    return Snapshot(_folder(settings) / name, now, relations, in_place)
+    return Snapshot(_folder(settings) / name, now, relations, in_place, synced)
 
 
 def current(settings: Settings) -> Path | None:

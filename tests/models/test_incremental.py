@@ -209,7 +209,9 @@ def test_the_snapshot_follows_an_increment_in_place(later, demo_warehouse, tmp_p
     con.execute("DELETE FROM raw.sends WHERE send_id IN (SELECT send_id FROM redone)")
     con.execute("INSERT INTO raw.sends SELECT * FROM redone")
     con.close()
-    assert build(settings, full_refresh=True, show_progress=False).ok
+    refreshed = build(settings, full_refresh=True, show_progress=False)
+    assert refreshed.ok and refreshed.snapshot is not None
+    assert refreshed.snapshot.in_place and refreshed.snapshot.synced == ("staging.stg_sends",)
     assert snapshot.current(settings) == first
     ours, published = fingerprints(database, relations), fingerprints(first, relations)
     assert ours == published
