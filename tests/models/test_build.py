@@ -131,14 +131,17 @@ def test_cli_build_refuses_a_trigger_it_cannot_use(golden_copy, tmp_path: Path) 
 def test_data_tests_catch_a_broken_invariant(golden_copy) -> None:  # noqa: ANN001
     assert invoke(golden_copy, "test").exit_code == 0
     con = duckdb.connect(str(golden_copy["database"]))
-    # Credit more revenue than the order brought in, and count a send twice.
+    # Credit more revenue than the order brought in, count a send twice, and send one from a
+    # shell that does not exist.
     con.execute("UPDATE marts.fct_orders SET net_revenue = 500 WHERE order_id = 'LR1003'")
     con.execute("INSERT INTO marts.fct_sends SELECT * FROM marts.fct_sends WHERE send_id = 'S01'")
+    con.execute("UPDATE marts.fct_sends SET transactional_message_id = 999999 WHERE send_id = 'S02'")
     con.close()
     result = invoke(golden_copy, "test")
     assert result.exit_code == 1
     assert "fct_orders_revenue_valid" in result.output
     assert "unique_fct_sends_send_id" in result.output
+    assert "lr_relationship_fct_sends_sender_code_id__phone_list_id__transactional_message_id" in result.output
     assert "agg_sends_daily_reconciles" in result.output
     assert "queries/tests/fct_orders_revenue_valid.sql" in result.output
     only = invoke(golden_copy, "test", "--select", "fct_optouts_credit_valid")

@@ -11,7 +11,10 @@ WITH parent AS (
 )
 
 SELECT {% for c in columns %}child.{{ c }}{% if not loop.last %}, {% endif %}{% endfor %}
-FROM (SELECT * FROM {{ model }}) AS child {# the model may come as a subquery with its own alias #}
+{# the model may come as a subquery with its own alias. Only the compared columns: with `*`, DuckDB
+   materialises every column of the model for the NOT EXISTS once dbt wraps the test in a count
+   (1.3 s instead of 0.1 s on 10M sends) #}
+FROM (SELECT {{ columns | join(', ') }} FROM {{ model }}) AS child
 WHERE
     {% for c in columns %}child.{{ c }} IS NOT NULL AND {% endfor %}NOT EXISTS (
         SELECT 1
