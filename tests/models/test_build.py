@@ -291,6 +291,26 @@ def test_an_increment_tests_its_rows_and_after_a_failure_everything(golden_copy,
     assert [n.name for n in second.failed] == ["lr_expression_is_true_fct_sends_send_id_BAD1_"]
 
 
+def test_staged_sends_are_tested_by_their_new_loads(golden_copy) -> None:  # noqa: ANN001
+    # where_subquery.sql: on an increment, a test that looks at each row alone reads the staged
+    # sends of the loads the last passed build had not seen. An old row changed by hand (S10: no
+    # load) passes the build and is found by `lrreport test`; a bad row of a new load fails it.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    encoding = "accepted_values_stg_sends_encoding__GSM_7__UCS_2"
+    assert build(settings, full_refresh=True, show_progress=False).ok
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("UPDATE raw.sends SET encoding = 'GSM 7' WHERE send_id = 'S10'")
+    con.close()
+    _late_send(golden_copy["database"], "LATE1", "late-1")
+    assert build(settings, show_progress=False).ok
+    assert encoding in [n.name for n in run_data_tests(settings).failed]
+    _late_send(golden_copy["database"], "ODD1", "late-2")
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("UPDATE raw.sends SET encoding = 'GSM 7' WHERE send_id = 'ODD1'")
+    con.close()
+    assert encoding in [n.name for n in build(settings, show_progress=False).failed]
+
+
 def test_an_increment_leaves_rows_it_did_not_recompute_to_lrreport_test(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
     # The other side of testing only the recomputed rows: a row that went bad without a load (here
     # marked by hand) is not looked at again by an incremental build; `lrreport test` finds it.

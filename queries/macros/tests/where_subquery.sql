@@ -29,7 +29,9 @@
    - a view's declared with meta lr_rows_follow: <model>: that model's recomputed keys (a view over
      an incremental model, tested after it);
    - a staged raw table's declared with meta lr_new_by_load: <key>: every row sharing a key with a
-     row of a load the last passed build had not seen (so a duplicate of an old key is still found). #}
+     row of a load the last passed build had not seen (so a duplicate of an old key is still found);
+     for a test that looks at each row alone (not_null, accepted_values, lr_expression_is_true), just
+     the rows of those loads. #}
 {% macro lr_recomputed_rows(relation) -%}
     {%- set whole = (config.get('meta') or {}).get('lr_whole_table', false) -%}
     {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH or whole or target.type != 'duckdb'
@@ -69,8 +71,11 @@
     {%- if not row['previous_passed'] -%}
         {%- do return('') -%}
     {%- elif by_load -%}
-        {%- do return(by_load ~ ' IN (SELECT n.' ~ by_load ~ ' FROM ' ~ relation ~ ' AS n WHERE n._load_id NOT IN '
-                      ~ '(SELECT t.load_id FROM ' ~ lr_meta('lr_tested') ~ ' AS t))') -%}
+        {%- set new_loads = '_load_id NOT IN (SELECT t.load_id FROM ' ~ lr_meta('lr_tested') ~ ' AS t)' -%}
+        {%- if (model.test_metadata or {}).get('name') in ('not_null', 'accepted_values', 'lr_expression_is_true') -%}
+            {%- do return(new_loads) -%}  {#- a test of each row alone: the new loads' rows #}
+        {%- endif -%}
+        {%- do return(by_load ~ ' IN (SELECT n.' ~ by_load ~ ' FROM ' ~ relation ~ ' AS n WHERE n.' ~ new_loads ~ ')') -%}
     {%- elif row['key_column'] and row['leader_ran'] -%}
         {%- do return(adapter.quote(row['key_column']) ~ ' IN (SELECT * FROM ' ~ lr_meta('lr_affected__' ~ leader) ~ ')') -%}
     {%- endif -%}
