@@ -146,13 +146,14 @@ def _publish_in_place(
             state = con.execute(read_sql("setup/snapshot_state")).fetchall()
         except duckdb.Error as exc:
             raise _NotInPlace from exc
-        holds = next(name for what, _, name in state if what == "build")
-        stored = {(schema, name): what for what, schema, name in state if what != "build"}
+        holds = next(name for what, _, name, _ in state if what == "build")
+        stored = {(schema, name): what for what, schema, name, _ in state if what != "build"}
+        digests = {(schema, name): comment for what, schema, name, comment in state if what == "table"}
         if holds is None or holds != _previous_build(con):
             raise _NotInPlace  # a build failed in between, or the snapshot is older: its deltas are unknown
         con.execute("BEGIN")
         try:
-            synced = _bring_forward(con, relations, stored, built)
+            synced = _bring_forward(con, relations, stored, digests, built)
             con.execute("COMMIT")
         except duckdb.Error as exc:  # rolled back: the snapshot still holds the previous build whole
             con.execute("ROLLBACK")
@@ -170,6 +171,7 @@ def _bring_forward(
     con: duckdb.DuckDBPyConnection,
     relations: list[_Relation],
     stored: dict[tuple[str, str], str],
+    digests: dict[tuple[str, str], str | None],
     built: set[str],
 ) -> list[str]:
     """Inside one transaction: replace what this build changed in the attached snapshot; returns
@@ -193,7 +195,7 @@ def _bring_forward(
             _replace_keys(con, r, deltas[leader])
         elif r.key in stored and r.key in FOLLOWS and leader[1] not in built:
             continue  # its leader did not run: neither changed
-        elif r.key in BY_LOAD and stored.get(r.key) == "table" and _copied_from(con, r) == _digest(r):
+        elif r.key in BY_LOAD and stored.get(r.key) == "table" and digests.get(r.key) == _digest(r):
             _sync_by_load(con, r, BY_LOAD[r.key])
             synced.append(f"{r.schema}.{r.name}")
         elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
@@ -234,15 +236,6 @@ def _sync_by_load(con: duckdb.DuckDBPyConnection, r: _Relation, key: str) -> Non
 
 def _digest(r: _Relation) -> str:
     return hashlib.sha256(f"{SCHEMA_VERSION}\n{r.view_sql or ''}".encode()).hexdigest()[:16]
-
-
-def _copied_from(con: duckdb.DuckDBPyConnection, r: _Relation) -> str | None:
-    """The digest of the view SQL the snapshot's copy of ``r`` was made from (its comment)."""
-    row = con.execute(
-        "SELECT comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
-        [SNAPSHOT_ALIAS, r.schema, r.name],
-    ).fetchone()
-    return row[0] if row else None
 
 
 def _copy(con: duckdb.DuckDBPyConnection, r: _Relation, stored: dict[tuple[str, str], str]) -> None:
