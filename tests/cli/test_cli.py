@@ -41,3 +41,20 @@ def test_help_does_not_import_the_heavy_stages():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_dbt_and_nbformat_import_without_the_iri_grammars():
+    # lrreport._imports: jsonschema's optional rfc3987_syntax compiles 39 grammars (1.2 s) as it is
+    # imported. After `import lrreport`, importing dbt and nbformat must not pull it in; jsonschema
+    # still checks its other formats, and the module stays importable for anyone who asks for it.
+    code = (
+        "import sys, lrreport, dbt.cli.main, nbformat, jsonschema\n"
+        "print('LOADED', 'rfc3987_syntax' in sys.modules)\n"
+        "checked = jsonschema.FormatChecker.checkers\n"
+        "print('FORMATS', sorted(f for f in ('date-time', 'uri', 'iri') if f in checked))\n"
+        "import rfc3987_syntax; print('ASKED', rfc3987_syntax.__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "LOADED False" in out
+    assert "FORMATS ['date-time', 'uri']" in out
+    assert "ASKED rfc3987_syntax" in out
