@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 # The order columns a message type's trigger may name (messages.triggers values).
 TRIGGER_COLUMNS = ("ordered_at", "shipped_at", "delivered_at")
 WHAT_IF_ANALYSIS = "attribution_windows"
+NOT_NULL_TEST = "lr_not_null"  # one test per model for all its NOT NULL columns (macros/tests/)
 
 
 class BuildError(LrreportError):
@@ -50,6 +51,8 @@ class NodeResult:
     seconds: float
     message: str = ""
     failures: int = 0
+    test: str = ""  # the generic test it is an instance of (lr_not_null, unique ...), if any
+    sql: str = ""  # its compiled SELECT
 
     @property
     def ok(self) -> bool:
@@ -95,7 +98,7 @@ class BuildResult:
             what = "data test" if node.kind == "test" else node.kind
             cause = node.message.strip().splitlines()
             if node.kind == "test" and node.failures:
-                cause = [f"{node.failures} offending row(s)"]
+                cause = [node.message if node.test == NOT_NULL_TEST else f"{node.failures} offending row(s)"]
             lines.append(f"{what} {node.name} failed ({project_path(node.path)}): {' '.join(cause)[:600]}")
         if self.skipped:
             lines.append("skipped after the failure: " + ", ".join(n.name for n in self.skipped))
@@ -296,6 +299,7 @@ def _nodes(result: Any) -> list[NodeResult]:
     nodes = []
     for r in result.result.results:
         node = r.node
+        generic = getattr(node, "test_metadata", None)  # a generic test's name and arguments
         nodes.append(
             NodeResult(
                 name=node.name,
@@ -305,9 +309,27 @@ def _nodes(result: Any) -> list[NodeResult]:
                 seconds=float(r.execution_time or 0.0),
                 message=r.message or "",
                 failures=int(r.failures or 0),
+                test=generic.name if generic else "",
+                sql=getattr(node, "compiled_code", None) or "",
             )
         )
     return nodes
+
+
+def _name_null_columns(settings: Settings, nodes: list[NodeResult]) -> None:
+    """A failing lr_not_null says which columns hold NULLs: its rows are (column, rows), no values."""
+    failed = [n for n in nodes if n.test == NOT_NULL_TEST and n.failures and n.sql]
+    if not failed or on_spark(settings):
+        return
+    from lrreport.warehouse.db import connect
+
+    con = connect(settings, read_only=True)
+    try:
+        for node in failed:
+            rows = sorted(con.execute(node.sql).fetchall())  # the test's own rows: (null_column, null_rows)
+            node.message = "NULL in " + ", ".join(f"{c} ({n} row{'s' if n != 1 else ''})" for c, n in rows)
+    finally:
+        con.close()
 
 
 def lake_url(lake: str) -> str:
@@ -397,6 +419,7 @@ def _build(
             _declare_lake(runner)
         result, startup = runner.invoke(command)
         nodes = _nodes(result)
+        _name_null_columns(settings, nodes)
         ok = all(n.ok for n in nodes)
         readable = settings
         if ok and spark:  # the reports read the marts with DuckDB, the analysis compiled for it too
@@ -467,7 +490,9 @@ def test(
         if spark:
             _declare_lake(runner)
         result, startup = runner.invoke(command)
-    return BuildResult(_nodes(result), time.perf_counter() - started, startup)
+        nodes = _nodes(result)
+        _name_null_columns(settings, nodes)
+    return BuildResult(nodes, time.perf_counter() - started, startup)
 
 
 def what_if_sql(settings: Settings) -> str:

@@ -131,9 +131,11 @@ def test_cli_build_refuses_a_trigger_it_cannot_use(golden_copy, tmp_path: Path) 
 def test_data_tests_catch_a_broken_invariant(golden_copy) -> None:  # noqa: ANN001
     assert invoke(golden_copy, "test").exit_code == 0
     con = duckdb.connect(str(golden_copy["database"]))
-    # Credit more revenue than the order brought in, count a send twice, and send one from a
-    # shell that does not exist.
+    # Credit more revenue than the order brought in, count a send twice, send one from a shell that
+    # does not exist, and lose two sends' hour and one's date.
     con.execute("UPDATE marts.fct_orders SET net_revenue = 500 WHERE order_id = 'LR1003'")
+    con.execute("UPDATE marts.fct_sends SET sent_hour = NULL WHERE send_id IN ('S03', 'S04')")
+    con.execute("UPDATE marts.fct_sends SET sent_date = NULL WHERE send_id = 'S02'")
     con.execute("INSERT INTO marts.fct_sends SELECT * FROM marts.fct_sends WHERE send_id = 'S01'")
     con.execute("UPDATE marts.fct_sends SET transactional_message_id = 999999 WHERE send_id = 'S02'")
     con.close()
@@ -143,6 +145,7 @@ def test_data_tests_catch_a_broken_invariant(golden_copy) -> None:  # noqa: ANN0
     assert "unique_fct_sends_send_id" in result.output
     assert "lr_relationship_fct_sends_sender_code_id__phone_list_id__transactional_message_id" in result.output
     assert "agg_sends_daily_reconciles" in result.output
+    assert "NULL in sent_date (1 row), sent_hour (2 rows)" in result.output
     assert "queries/tests/fct_orders_revenue_valid.sql" in result.output
     only = invoke(golden_copy, "test", "--select", "fct_optouts_credit_valid")
     assert only.exit_code == 0 and "all 1 data tests passed" in only.output

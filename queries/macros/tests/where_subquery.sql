@@ -30,8 +30,8 @@
      an incremental model, tested after it);
    - a staged raw table's declared with meta lr_new_by_load: <key>: every row sharing a key with a
      row of a load the last passed build had not seen (so a duplicate of an old key is still found);
-     for a test that looks at each row alone (not_null, accepted_values, lr_expression_is_true), just
-     the rows of those loads. #}
+     for a test that looks at each row alone (lr_not_null, not_null, accepted_values,
+     lr_expression_is_true), just the rows of those loads. #}
 {% macro lr_recomputed_rows(relation) -%}
     {%- set whole = (config.get('meta') or {}).get('lr_whole_table', false) -%}
     {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH or whole or target.type != 'duckdb'
@@ -72,7 +72,8 @@
         {%- do return('') -%}
     {%- elif by_load -%}
         {%- set new_loads = '_load_id NOT IN (SELECT t.load_id FROM ' ~ lr_meta('lr_tested') ~ ' AS t)' -%}
-        {%- if (model.test_metadata or {}).get('name') in ('not_null', 'accepted_values', 'lr_expression_is_true') -%}
+        {%- set row_local = ('lr_not_null', 'not_null', 'accepted_values', 'lr_expression_is_true') -%}
+        {%- if (model.test_metadata or {}).get('name') in row_local -%}
             {%- do return(new_loads) -%}  {#- a test of each row alone: the new loads' rows #}
         {%- endif -%}
         {%- do return(by_load ~ ' IN (SELECT n.' ~ by_load ~ ' FROM ' ~ relation ~ ' AS n WHERE n.' ~ new_loads ~ ')') -%}
