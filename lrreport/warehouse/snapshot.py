@@ -57,11 +57,12 @@ FOLLOWS = {
     ("staging", "stg_sends"): ("marts", "fct_sends"),
     ("intermediate", "int_orders"): ("marts", "fct_orders"),
 }
-# Views copied as tables that are rows as loaded (a row changes only with its load, or with a
-# migration of the raw tables): after a full refresh, the copy is brought level by (key, _load_id)
-# instead of copied again, as long as the view and the schema version are those it was copied
-# under (their digest is the copy's comment).
-BY_LOAD = {("staging", "stg_sends"): "send_id"}
+# Views copied as tables whose rows change only with their load (a newer version of an order is a
+# new load of it), with the vars (compiled into the views' SQL) or with a migration of the raw
+# tables: after a full refresh, the copy is brought level by (key, _load_id) instead of copied
+# again, as long as the models' views and the schema version are those it was copied under (their
+# digest is the copy's comment).
+BY_LOAD = {("staging", "stg_sends"): "send_id", ("intermediate", "int_orders"): "order_id"}
 READER_WAIT_S = 120.0  # how long a reader waits for an in-place publish to commit
 
 
@@ -109,14 +110,15 @@ def publish(
     Runs while the build holds the writer lock, so no load lands between the marts and the send log.
     """
     relations = [_Relation(*row) for row in con.execute(read_sql("setup/snapshot_relations")).fetchall()]
+    digest = _digest(con.execute(read_sql("setup/view_definitions")).fetchone()[0])
     if built is not None:
         path = current(settings)
         if path is not None:
             try:
-                return _publish_in_place(con, settings, path, relations, set(built))
+                return _publish_in_place(con, settings, path, relations, set(built), digest)
             except _NotInPlace:
                 pass
-    return _publish_new(con, settings, relations)
+    return _publish_new(con, settings, relations, digest)
 
 
 class _NotInPlace(Exception):
@@ -134,6 +136,7 @@ def _publish_in_place(
     path: Path,
     relations: list[_Relation],
     built: set[str],
+    digest: str,
 ) -> Snapshot:
     if not path.is_file():
         raise _NotInPlace
@@ -153,7 +156,7 @@ def _publish_in_place(
             raise _NotInPlace  # a build failed in between, or the snapshot is older: its deltas are unknown
         con.execute("BEGIN")
         try:
-            synced = _bring_forward(con, relations, stored, digests, built)
+            synced = _bring_forward(con, relations, stored, digests, built, digest)
             con.execute("COMMIT")
         except duckdb.Error as exc:  # rolled back: the snapshot still holds the previous build whole
             con.execute("ROLLBACK")
@@ -173,6 +176,7 @@ def _bring_forward(
     stored: dict[tuple[str, str], str],
     digests: dict[tuple[str, str], str | None],
     built: set[str],
+    digest: str,
 ) -> list[str]:
     """Inside one transaction: replace what this build changed in the attached snapshot; returns
     the relations brought level by load."""
@@ -195,14 +199,14 @@ def _bring_forward(
             _replace_keys(con, r, deltas[leader])
         elif r.key in stored and r.key in FOLLOWS and leader[1] not in built:
             continue  # its leader did not run: neither changed
-        elif r.key in BY_LOAD and stored.get(r.key) == "table" and digests.get(r.key) == _digest(r):
+        elif r.key in BY_LOAD and stored.get(r.key) == "table" and digests.get(r.key) == digest:
             _sync_by_load(con, r, BY_LOAD[r.key])
             synced.append(f"{r.schema}.{r.name}")
         elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
             continue  # a model this build did not run
         else:
-            _copy(con, r, stored)
-    _make_views(con, views, stored)
+            _copy(con, r, stored, digest)
+    _make_views(con, views, stored, digest)
     return synced
 
 
@@ -234,21 +238,23 @@ def _sync_by_load(con: duckdb.DuckDBPyConnection, r: _Relation, key: str) -> Non
     )
 
 
-def _digest(r: _Relation) -> str:
-    return hashlib.sha256(f"{SCHEMA_VERSION}\n{r.view_sql or ''}".encode()).hexdigest()[:16]
+def _digest(view_definitions: str) -> str:
+    return hashlib.sha256(f"{SCHEMA_VERSION}\n{view_definitions}".encode()).hexdigest()[:16]
 
 
-def _copy(con: duckdb.DuckDBPyConnection, r: _Relation, stored: dict[tuple[str, str], str]) -> None:
+def _copy(
+    con: duckdb.DuckDBPyConnection, r: _Relation, stored: dict[tuple[str, str], str], digest: str
+) -> None:
     if stored.get(r.key) == "view":
         con.execute(f"DROP VIEW {SNAPSHOT_ALIAS}.{r.sql_name}")
     con.execute(f"CREATE OR REPLACE TABLE {SNAPSHOT_ALIAS}.{r.sql_name} AS SELECT * FROM {r.sql_name}")
     if r.key in BY_LOAD:
-        con.execute(f"COMMENT ON TABLE {SNAPSHOT_ALIAS}.{r.sql_name} IS {_literal(_digest(r))}")
+        con.execute(f"COMMENT ON TABLE {SNAPSHOT_ALIAS}.{r.sql_name} IS {_literal(digest)}")
     stored[r.key] = "table"
 
 
 def _make_views(
-    con: duckdb.DuckDBPyConnection, views: list[_Relation], stored: dict[tuple[str, str], str]
+    con: duckdb.DuckDBPyConnection, views: list[_Relation], stored: dict[tuple[str, str], str], digest: str
 ) -> None:
     """Create views in the snapshot that read only snapshot relations; copy the rest as tables.
 
@@ -272,7 +278,7 @@ def _make_views(
         if len(left) == len(pending):
             roots = [r for r in left if not any(_mentions(r, o) for o in left if o is not r)] or left[:1]
             for r in roots:
-                _copy(con, r, stored)
+                _copy(con, r, stored, digest)
             left = [r for r in left if r not in roots]
         pending = left
 
@@ -285,7 +291,9 @@ def _mentions(view: _Relation, other: _Relation) -> bool:
     return re.search(rf"\b{re.escape(other.name)}\b", view.view_sql or "") is not None
 
 
-def _publish_new(con: duckdb.DuckDBPyConnection, settings: Settings, relations: list[_Relation]) -> Snapshot:
+def _publish_new(
+    con: duckdb.DuckDBPyConnection, settings: Settings, relations: list[_Relation], digest: str
+) -> Snapshot:
     folder = _folder(settings)
     folder.mkdir(parents=True, exist_ok=True)
     build_folder = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
@@ -299,8 +307,8 @@ def _publish_new(con: duckdb.DuckDBPyConnection, settings: Settings, relations: 
         stored: dict[tuple[str, str], str] = {}
         for r in relations:
             if r.kind == "table":
-                _copy(con, r, stored)
-        _make_views(con, [r for r in relations if r.kind == "view"], stored)
+                _copy(con, r, stored, digest)
+        _make_views(con, [r for r in relations if r.kind == "view"], stored, digest)
     except BaseException:
         con.execute(f"DETACH {SNAPSHOT_ALIAS}")
         shutil.rmtree(target.parent)

@@ -198,9 +198,10 @@ def test_the_snapshot_follows_an_increment_in_place(later, demo_warehouse, tmp_p
     con.close()
     assert {"fct_order_messages", "fct_order_attribution", "missing_order_messages", "dim_messages"} <= views
     assert late == later["counts"]["sends"]
-    # A reload that rewrote ten sends under a new load id (their text changed), then a full
-    # refresh: published in place too, the staged send log brought level by (send_id, _load_id)
-    # rather than copied again, and the snapshot again holds exactly what the warehouse holds.
+    # A reload that rewrote ten sends under a new load id (their text changed) and a newer version
+    # of five orders (a dollar more), then a full refresh: published in place too, the staged send
+    # log and the orders brought level by (key, _load_id) rather than copied again, and the snapshot
+    # again holds exactly what the warehouse holds.
     con = duckdb.connect(str(database))
     con.execute("""
         CREATE TEMP TABLE redone AS
@@ -208,10 +209,17 @@ def test_the_snapshot_follows_an_increment_in_place(later, demo_warehouse, tmp_p
         FROM raw.sends ORDER BY send_id LIMIT 10""")
     con.execute("DELETE FROM raw.sends WHERE send_id IN (SELECT send_id FROM redone)")
     con.execute("INSERT INTO raw.sends SELECT * FROM redone")
+    con.execute("""
+        CREATE TEMP TABLE newer AS
+        SELECT * REPLACE ('reloaded' AS _load_id, order_total + 1 AS order_total)
+        FROM raw.orders ORDER BY order_id LIMIT 5""")
+    con.execute("DELETE FROM raw.orders WHERE order_id IN (SELECT order_id FROM newer)")
+    con.execute("INSERT INTO raw.orders SELECT * FROM newer")
     con.close()
     refreshed = build(settings, full_refresh=True, show_progress=False)
     assert refreshed.ok and refreshed.snapshot is not None
-    assert refreshed.snapshot.in_place and refreshed.snapshot.synced == ("staging.stg_sends",)
+    assert refreshed.snapshot.in_place
+    assert refreshed.snapshot.synced == ("intermediate.int_orders", "staging.stg_sends")
     assert snapshot.current(settings) == first
     ours, published = fingerprints(database, relations), fingerprints(first, relations)
     assert ours == published
@@ -219,5 +227,6 @@ def test_the_snapshot_follows_an_increment_in_place(later, demo_warehouse, tmp_p
     resent = con.execute(
         "SELECT count(*) FROM staging.stg_sends WHERE _load_id = 'reloaded' AND message_content LIKE '%(resent)'"
     ).fetchone()[0]
+    newer = con.execute("SELECT count(*) FROM intermediate.int_orders WHERE _load_id = 'reloaded'").fetchone()[0]
     con.close()
-    assert resent == 10
+    assert (resent, newer) == (10, 5)
