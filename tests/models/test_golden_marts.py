@@ -101,12 +101,15 @@ def test_fct_sends(golden_con) -> None:  # noqa: ANN001
         ("S51", day("2024-01-24"), 8, 3, 1, 10, 101, OC, None, False, 400, "ERROR_INVALID_PHONE_NUMBER",
          "LR9999", 32, "GSM-7", 32, 1, False, False, False),
     ]
-    # The rest of the columns come straight from the raw rows.
+    # The rest of the columns come straight from the raw rows; the phone as written and Listrak's
+    # resource id stay in the staged send log.
     assert rows(
         golden_con,
         "SELECT count(*) FROM marts.fct_sends AS f JOIN raw.sends AS r USING (send_id) "
+        "JOIN staging.stg_sends AS s USING (send_id) "
         "WHERE f.sent_at = r.sent_at AND f.segments = r.segments AND f.has_link = r.has_link "
-        "AND f.resource_id IS NOT DISTINCT FROM r.resource_id AND f.latency_ms IS NULL "
+        "AND s.resource_id IS NOT DISTINCT FROM r.resource_id AND s.phone_raw = r.phone_raw "
+        "AND f.latency_ms IS NULL "
         "AND f.message_name = CASE f.transactional_message_id WHEN 104 THEN 'Loyalty Points' "
         "ELSE f.message_type END",
     ) == [(20,)]
