@@ -300,6 +300,9 @@ def _nodes(result: Any) -> list[NodeResult]:
     for r in result.result.results:
         node = r.node
         generic = getattr(node, "test_metadata", None)  # a generic test's name and arguments
+        test, failures, message = generic.name if generic else "", int(r.failures or 0), r.message or ""
+        if test == NOT_NULL_TEST and failures:  # its rows: one per column holding NULLs
+            message = f"NULL in {failures} column(s)"
         nodes.append(
             NodeResult(
                 name=node.name,
@@ -307,9 +310,9 @@ def _nodes(result: Any) -> list[NodeResult]:
                 path=node.original_file_path,
                 status=str(r.status),
                 seconds=float(r.execution_time or 0.0),
-                message=r.message or "",
-                failures=int(r.failures or 0),
-                test=generic.name if generic else "",
+                message=message,
+                failures=failures,
+                test=test,
                 sql=getattr(node, "compiled_code", None) or "",
             )
         )
@@ -317,7 +320,8 @@ def _nodes(result: Any) -> list[NodeResult]:
 
 
 def _name_null_columns(settings: Settings, nodes: list[NodeResult]) -> None:
-    """A failing lr_not_null says which columns hold NULLs: its rows are (column, rows), no values."""
+    """A failing lr_not_null says which columns hold NULLs (on DuckDB; Spark's say how many): its
+    rows are (column, rows), no data values."""
     failed = [n for n in nodes if n.test == NOT_NULL_TEST and n.failures and n.sql]
     if not failed or on_spark(settings):
         return
