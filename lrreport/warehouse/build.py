@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 # The order columns a message type's trigger may name (messages.triggers values).
 TRIGGER_COLUMNS = ("ordered_at", "shipped_at", "delivered_at")
 WHAT_IF_ANALYSIS = "attribution_windows"
+# dbt's error when an incremental model's columns differ from its stored table's (on_schema_change
+# = fail): the table was built by another version of the models
+COLUMNS_CHANGED = "schemas on this incremental model are out of sync"
 NOT_NULL_TEST = "lr_not_null"  # one test per model for all its NOT NULL columns (macros/tests/)
 
 
@@ -67,6 +70,7 @@ class BuildResult:
     seconds: float
     startup_s: float
     full_refresh: bool = False
+    refreshed: tuple[str, ...] = ()  # models whose columns changed, which made this a full refresh
     rows: dict[str, int] = field(default_factory=dict)
     publish_s: float = 0.0  # publishing the snapshot readers see (after a good build)
     snapshot: Snapshot | None = None  # what was published (None: nothing)
@@ -319,6 +323,11 @@ def _nodes(result: Any) -> list[NodeResult]:
     return nodes
 
 
+def _columns_changed(nodes: list[NodeResult]) -> tuple[str, ...]:
+    """The incremental models that failed because their columns differ from the stored table's."""
+    return tuple(n.name for n in nodes if n.kind == "model" and not n.ok and COLUMNS_CHANGED in n.message)
+
+
 def _name_null_columns(settings: Settings, nodes: list[NodeResult]) -> None:
     """A failing lr_not_null says which columns hold NULLs (on DuckDB; Spark's say how many): its
     rows are (column, rows), no data values."""
@@ -423,6 +432,11 @@ def _build(
             _declare_lake(runner)
         result, startup = runner.invoke(command)
         nodes = _nodes(result)
+        refreshed = () if full_refresh else _columns_changed(nodes)
+        if refreshed:  # their stored rows cannot be kept: everything is rebuilt, as --full-refresh does
+            full_refresh = True
+            result, _ = runner.invoke([*command, "--full-refresh"])
+            nodes = _nodes(result)
         _name_null_columns(settings, nodes)
         ok = all(n.ok for n in nodes)
         readable = settings
@@ -433,7 +447,7 @@ def _build(
             runner = _Runner(readable, None, project)
         if ok:
             runner.invoke(["compile", "--select", WHAT_IF_ANALYSIS])
-    out = BuildResult(nodes, time.perf_counter() - started, startup, full_refresh)
+    out = BuildResult(nodes, time.perf_counter() - started, startup, full_refresh, refreshed)
     if ok:
         if spark:  # the marts stay in the lake; readers get a fresh DuckDB file of views over them
             con = connect(readable, read_only=True)

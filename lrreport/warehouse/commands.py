@@ -41,6 +41,8 @@ def build(settings: Settings, select: str | None, full_refresh: bool, no_test: b
     result = run_build(settings, select, full_refresh=full_refresh, run_tests=not no_test)
     _finish(result)
     kind = "full refresh" if result.full_refresh else "incremental"
+    if result.refreshed:
+        kind += f": the columns of {', '.join(result.refreshed)} changed since the last build"
     where = f"Spark into the lake {settings.warehouse.lake}" if settings.warehouse.engine == "spark" else (
         str(settings.database_path))
     click.echo(f"built {len(result.models)} models ({kind}) in {result.seconds:.1f} s "

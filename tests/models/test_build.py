@@ -121,6 +121,23 @@ def test_a_killed_build_is_flagged(golden_copy, tmp_path: Path) -> None:  # noqa
     assert newest_build(golden_copy["database"]) == ("ok", None)
 
 
+def test_a_model_whose_columns_changed_is_rebuilt_from_scratch(golden_copy) -> None:  # noqa: ANN001
+    # A warehouse built by another version of the models: its fct_sends still has a column the
+    # model no longer makes (as phone_raw was). An incremental build cannot keep those rows (dbt:
+    # on_schema_change = fail), so lrreport rebuilds everything, says why, and the build passes.
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("ALTER TABLE marts.fct_sends ADD COLUMN phone_raw VARCHAR")
+    con.close()
+    result = invoke(golden_copy, "build")
+    assert result.exit_code == 0, result.output
+    assert "(full refresh: the columns of fct_sends changed since the last build)" in result.output
+    con = duckdb.connect(str(golden_copy["database"]), read_only=True)
+    columns = {r[0] for r in con.execute("DESCRIBE marts.fct_sends").fetchall()}
+    con.close()
+    assert "phone_raw" not in columns and "send_id" in columns
+    assert newest_build(golden_copy["database"]) == ("ok", None)
+
+
 def test_cli_build_refuses_a_trigger_it_cannot_use(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
     bad = tmp_path / "bad.toml"
     bad.write_text('[messages.triggers]\n"Order Confirmation" = "paid_at"\n')
