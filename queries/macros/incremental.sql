@@ -166,6 +166,13 @@
     ) }}
 {%- endmacro %}
 
+{# The build that wrote a row (dbt's invocation id), a column of the large incremental models: an
+   increment rewrites just the rows it recomputes, so their data tests can read this build's rows by
+   a constant, which DuckDB answers from the newest row groups (macros/tests/where_subquery.sql). #}
+{% macro lr_build_id() -%}
+    {{ lr_quote(invocation_id) }}
+{%- endmacro %}
+
 {# The longest window in which a send can earn an order (click or view), in hours. #}
 {% macro lr_max_credit_hours() -%}
     {{ [var('click_window_days') | int * 24, var('view_window_hours') | int] | max }}

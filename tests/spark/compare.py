@@ -50,7 +50,8 @@ def _ordered(con: duckdb.DuckDBPyConnection, mart: str, columns: list[str], floa
 
 def differences(left: duckdb.DuckDBPyConnection, right: duckdb.DuckDBPyConnection,
                 skip_columns: tuple[str, ...] = ()) -> dict[str, str]:
-    """Per mart, what differs between two DuckDB files' marts (empty when every row is equal).
+    """Per mart, what differs between two DuckDB files' marts (empty when every row is equal), every
+    column but ``skip_columns`` and the build that wrote the row (``_build_id``: another build's).
 
     Both sides are sorted by DuckDB and compared in chunks, so a 10M-row mart needs no more memory
     than a chunk (sorting them in Python took 18 GB at 10M sends)."""
@@ -60,7 +61,7 @@ def differences(left: duckdb.DuckDBPyConnection, right: duckdb.DuckDBPyConnectio
         out["(marts)"] = f"{names} <> {mart_names(right)}"
     for mart in names:
         described = left.execute(f"DESCRIBE marts.{mart}").fetchall()
-        columns = [r[0] for r in described if r[0] not in skip_columns]
+        columns = [r[0] for r in described if r[0] not in (*skip_columns, "_build_id")]
         floats = {r[0] for r in described if r[1] in FLOATS}
         n = [con.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0] for con in (left, right)]
         if n[0] != n[1]:

@@ -25,13 +25,15 @@
 
 {# The condition picking the rows of `relation` this build recomputed, or '' for all of them. Only
    when the build before this one passed whole (meta.lr_tested names it). Rows recomputed are:
-   - an incremental model's: its keys in meta.lr_affected__<model>, if it ran in this build;
+   - an incremental model's: its keys in meta.lr_affected__<model>, if it ran in this build; for a
+     test that looks at each row alone (lr_not_null, not_null, accepted_values, lr_expression_is_true,
+     and a relationship: each child row's parent), the rows this build wrote (_build_id, a constant
+     DuckDB answers from the newest row groups instead of a semi-join over the whole table);
    - a view's declared with meta lr_rows_follow: <model>: that model's recomputed keys (a view over
      an incremental model, tested after it);
    - a staged raw table's declared with meta lr_new_by_load: <key>: every row sharing a key with a
      row of a load the last passed build had not seen (so a duplicate of an old key is still found);
-     for a test that looks at each row alone (lr_not_null, not_null, accepted_values,
-     lr_expression_is_true), just the rows of those loads. #}
+     for a test that looks at each row alone, just the rows of those loads. #}
 {% macro lr_recomputed_rows(relation) -%}
     {%- set whole = (config.get('meta') or {}).get('lr_whole_table', false) -%}
     {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH or whole or target.type != 'duckdb'
@@ -65,18 +67,28 @@
                 SELECT invocation_id FROM {{ lr_meta('lr_builds') }}
                 WHERE invocation_id <> {{ lr_quote(invocation_id) }}
                 ORDER BY started_at DESC LIMIT 1
-            ), FALSE) AS previous_passed
+            ), FALSE) AS previous_passed,
+            EXISTS (
+                SELECT 1 FROM duckdb_columns() AS c
+                WHERE c.database_name = current_database() AND c.schema_name = {{ lr_quote(relation.schema) }}
+                  AND c.table_name = {{ lr_quote(relation.identifier) }} AND c.column_name = '_build_id'
+            ) AS has_build_id
     {%- endset -%}
     {%- set row = run_query(query).rows[0] -%}
     {%- if not row['previous_passed'] -%}
         {%- do return('') -%}
-    {%- elif by_load -%}
+    {%- endif -%}
+    {#- a test that looks at each row alone (a child row's parent included) needs only those rows -#}
+    {%- set row_local = (model.test_metadata or {}).get('name') in (
+        'lr_not_null', 'not_null', 'accepted_values', 'lr_expression_is_true', 'relationships', 'lr_relationship') -%}
+    {%- if by_load -%}
         {%- set new_loads = '_load_id NOT IN (SELECT t.load_id FROM ' ~ lr_meta('lr_tested') ~ ' AS t)' -%}
-        {%- set row_local = ('lr_not_null', 'not_null', 'accepted_values', 'lr_expression_is_true') -%}
-        {%- if (model.test_metadata or {}).get('name') in row_local -%}
-            {%- do return(new_loads) -%}  {#- a test of each row alone: the new loads' rows #}
+        {%- if row_local -%}
+            {%- do return(new_loads) -%}  {#- the new loads' rows #}
         {%- endif -%}
         {%- do return(by_load ~ ' IN (SELECT n.' ~ by_load ~ ' FROM ' ~ relation ~ ' AS n WHERE n.' ~ new_loads ~ ')') -%}
+    {%- elif row['key_column'] and row['leader_ran'] and row_local and row['has_build_id'] -%}
+        {%- do return('_build_id = ' ~ lr_build_id()) -%}  {#- the rows this build wrote: the newest row groups #}
     {%- elif row['key_column'] and row['leader_ran'] -%}
         {%- do return(adapter.quote(row['key_column']) ~ ' IN (SELECT * FROM ' ~ lr_meta('lr_affected__' ~ leader) ~ ')') -%}
     {%- endif -%}

@@ -84,7 +84,8 @@ SELECT
     fs.earliest.sent_at AS first_sent_at,  -- noqa: RF01
     fs.earliest.sender_code_id,  -- noqa: RF01
     {{ lr_seconds_between('ot.trigger_at', 'fs.earliest.sent_at') }} AS delay_s,
-    fs.earliest.send_id IS NOT NULL AS got_message  -- noqa: RF01
+    fs.earliest.send_id IS NOT NULL AS got_message,  -- noqa: RF01
+    {{ lr_build_id() }} AS _build_id
 FROM order_triggers AS ot
 LEFT JOIN first_sends AS fs ON ot.order_id = fs.order_id AND ot.type_key = fs.type_key
 WHERE ot.trigger_at IS NOT NULL

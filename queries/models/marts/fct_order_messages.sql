@@ -24,6 +24,7 @@ SELECT
     m.sender_code_id,
     m.delay_s,
     m.got_message,
-    coalesce(m.got_message OR m.trigger_at <= l.data_until, FALSE) AS is_due
+    coalesce(m.got_message OR m.trigger_at <= l.data_until, FALSE) AS is_due,
+    m._build_id
 FROM {{ ref('int_order_messages') }} AS m
 CROSS JOIN send_log AS l

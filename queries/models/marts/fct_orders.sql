@@ -50,6 +50,7 @@ SELECT
     c.sent_at AS attributed_sent_at,
     {{ lr_seconds_between('c.sent_at', 'o.ordered_at') }} AS seconds_after_send,
     o.shipped_at,
-    o.delivered_at
+    o.delivered_at,
+    {{ lr_build_id() }} AS _build_id
 FROM orders AS o
 LEFT JOIN credits AS c ON o.order_id = c.order_id

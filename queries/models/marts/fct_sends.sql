@@ -68,7 +68,8 @@ SELECT
     coalesce(lo.last_opted_out_at >= s.sent_at, FALSE) AS later_opted_out,
     c.send_id IS NOT NULL AS optout_credited,
     s._load_id,
-    s._source_file
+    s._source_file,
+    {{ lr_build_id() }} AS _build_id
 FROM sends AS s
 LEFT JOIN {{ ref('int_messages') }} AS m
     ON
