@@ -11,8 +11,9 @@ Two ways to publish, chosen per build:
   one transaction replaces, in each incremental model's copy, just the keys the build recomputed
   (``meta.lr_affected__<model>``, written by the model's pre-hook), and copies the other relations
   the build rewrote. A day's increment on a large history then costs about as much as the day. A
-  full refresh copies every model again but brings the staged send log level by load (``BY_LOAD``),
-  the largest relation and one a full refresh does not change. Readers that open the file meanwhile
+  full refresh copies every model again. The staged send log and orders, whose rows change only
+  with their loads, are brought level by load in either case (``BY_LOAD``): the send log is the
+  largest relation, and one a full refresh does not change. Readers that open the file meanwhile
   wait (bounded) for the transaction, then see the new build.
 - **A new file** otherwise (first build, a failed build in between, a reader holding the snapshot,
   ``publish`` without ``built``): everything is copied into a fresh file, the pointer is switched,
@@ -49,7 +50,8 @@ from lrreport.warehouse.migrations import SCHEMA_VERSION
 
 SNAPSHOT_ALIAS = "lr_snapshot"
 BUILDS = ("meta", "lr_builds")
-# Views copied as tables, kept up to date with the keys a model recomputed: the staged send log
+# Views copied as tables, kept up to date with the keys a model recomputed when they cannot be
+# brought level by load (BY_LOAD: the first build after a change of the views): the staged send log
 # changes only by new loads, and every new send is a key fct_sends recomputes; an order changes only
 # by a load (every new or changed order is a key fct_orders recomputes) or by the vars (then every
 # order is). See macros/affected.sql.
@@ -59,9 +61,9 @@ FOLLOWS = {
 }
 # Views copied as tables whose rows change only with their load (a newer version of an order is a
 # new load of it), with the vars (compiled into the views' SQL) or with a migration of the raw
-# tables: after a full refresh, the copy is brought level by (key, _load_id) instead of copied
-# again, as long as the models' views and the schema version are those it was copied under (their
-# digest is the copy's comment).
+# tables: after any build, the copy is brought level by (key, _load_id) in the loads that differ,
+# as long as the models' views and the schema version are those it was copied under (their digest
+# is the copy's comment).
 BY_LOAD = {("staging", "stg_sends"): "send_id", ("intermediate", "int_orders"): "order_id"}
 READER_WAIT_S = 120.0  # how long a reader waits for an in-place publish to commit
 
@@ -125,9 +127,10 @@ class _NotInPlace(Exception):
     """The current snapshot cannot be brought forward: write a new one."""
 
 
-def _previous_build(con: duckdb.DuckDBPyConnection) -> str | None:
-    row = con.execute(read_sql("setup/previous_build")).fetchone()
-    return row[0] if row else None
+def _newest_builds(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None]:
+    """The build being published and the one before it (None where there is none)."""
+    ids = [row[0] for row in con.execute(read_sql("setup/newest_builds")).fetchall()]
+    return (ids + [None, None])[0], (ids + [None, None])[1]
 
 
 def _publish_in_place(
@@ -152,11 +155,12 @@ def _publish_in_place(
         holds = next(name for what, _, name, _ in state if what == "build")
         stored = {(schema, name): what for what, schema, name, _ in state if what != "build"}
         digests = {(schema, name): comment for what, schema, name, comment in state if what == "table"}
-        if holds is None or holds != _previous_build(con):
+        newest, previous = _newest_builds(con)
+        if holds is None or holds != previous:
             raise _NotInPlace  # a build failed in between, or the snapshot is older: its deltas are unknown
         con.execute("BEGIN")
         try:
-            synced = _bring_forward(con, relations, stored, digests, built, digest)
+            synced = _bring_forward(con, relations, stored, digests, built, digest, newest)
             con.execute("COMMIT")
         except duckdb.Error as exc:  # rolled back: the snapshot still holds the previous build whole
             con.execute("ROLLBACK")
@@ -177,6 +181,7 @@ def _bring_forward(
     digests: dict[tuple[str, str], str | None],
     built: set[str],
     digest: str,
+    build_id: str | None,
 ) -> list[str]:
     """Inside one transaction: replace what this build changed in the attached snapshot; returns
     the relations brought level by load."""
@@ -195,13 +200,13 @@ def _bring_forward(
             continue  # an unchanged view over snapshot relations
         if r.kind == "view" and stored.get(r.key) != "table":
             views.append(r)  # a view anew (or its model changed): made after the tables it reads
+        elif r.key in BY_LOAD and stored.get(r.key) == "table" and digests.get(r.key) == digest:
+            _sync_by_load(con, r, BY_LOAD[r.key])  # cheaper than its leader's keys when it can
+            synced.append(f"{r.schema}.{r.name}")
         elif r.key in stored and leader in deltas:
-            _replace_keys(con, r, deltas[leader])
+            _replace_keys(con, r, deltas[leader], build_id)
         elif r.key in stored and r.key in FOLLOWS and leader[1] not in built:
             continue  # its leader did not run: neither changed
-        elif r.key in BY_LOAD and stored.get(r.key) == "table" and digests.get(r.key) == digest:
-            _sync_by_load(con, r, BY_LOAD[r.key])
-            synced.append(f"{r.schema}.{r.name}")
         elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
             continue  # a model this build did not run
         else:
@@ -219,12 +224,16 @@ def _delta_keys(
     return {r.key: keys[r.name] for r in relations if r.name in keys and r.name in built}
 
 
-def _replace_keys(con: duckdb.DuckDBPyConnection, r: _Relation, keys: str) -> None:
+def _replace_keys(con: duckdb.DuckDBPyConnection, r: _Relation, keys: str, build_id: str | None) -> None:
+    """Delete the recomputed keys' rows from the copy and insert the build's. A model that records
+    the build of each row (_build_id) gives those rows by a constant, from its newest row groups."""
     column = con.execute(f"SELECT * FROM {keys} LIMIT 0").description[0][0]
     target = f"{SNAPSHOT_ALIAS}.{r.sql_name}"
     among = f"{_quote(column)} IN (SELECT * FROM {keys})"
     con.execute(f"DELETE FROM {target} WHERE {among}")
-    con.execute(f"INSERT INTO {target} SELECT * FROM {r.sql_name} WHERE {among}")
+    columns = {d[0] for d in con.execute(f"SELECT * FROM {r.sql_name} LIMIT 0").description}
+    written = f"_build_id = {_literal(build_id)}" if build_id and "_build_id" in columns else among
+    con.execute(f"INSERT INTO {target} SELECT * FROM {r.sql_name} WHERE {written}")
 
 
 def _sync_by_load(con: duckdb.DuckDBPyConnection, r: _Relation, key: str) -> None:

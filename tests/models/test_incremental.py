@@ -191,7 +191,10 @@ def test_the_snapshot_follows_an_increment_in_place(later, demo_warehouse, tmp_p
     first = snapshot.current(settings)
     assert first is not None
     arrive(database)
-    assert build(settings, show_progress=False).ok
+    increment = build(settings, show_progress=False)
+    assert increment.ok and increment.snapshot is not None
+    # the staged sends and orders, whose rows change only with their loads, by load (the new ones)
+    assert increment.snapshot.synced == ("intermediate.int_orders", "staging.stg_sends")
     assert snapshot.current(settings) == first
     relations = readers_relations(database)
     ours, published = fingerprints(database, relations), fingerprints(first, relations)
