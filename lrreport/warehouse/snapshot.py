@@ -129,8 +129,8 @@ class _NotInPlace(Exception):
 
 def _newest_builds(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str | None]:
     """The build being published and the one before it (None where there is none)."""
-    ids = [row[0] for row in con.execute(read_sql("setup/newest_builds")).fetchall()]
-    return (ids + [None, None])[0], (ids + [None, None])[1]
+    ids = [row[0] for row in con.execute(read_sql("setup/newest_builds")).fetchall()] + [None, None]
+    return ids[0], ids[1]
 
 
 def _publish_in_place(
