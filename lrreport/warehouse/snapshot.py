@@ -50,20 +50,11 @@ from lrreport.warehouse.migrations import SCHEMA_VERSION
 
 SNAPSHOT_ALIAS = "lr_snapshot"
 BUILDS = ("meta", "lr_builds")
-# Views copied as tables, kept up to date with the keys a model recomputed when they cannot be
-# brought level by load (BY_LOAD: the first build after a change of the views): the staged send log
-# changes only by new loads, and every new send is a key fct_sends recomputes; an order changes only
-# by a load (every new or changed order is a key fct_orders recomputes) or by the vars (then every
-# order is). See macros/affected.sql.
-FOLLOWS = {
-    ("staging", "stg_sends"): ("marts", "fct_sends"),
-    ("intermediate", "int_orders"): ("marts", "fct_orders"),
-}
 # Views copied as tables whose rows change only with their load (a newer version of an order is a
 # new load of it), with the vars (compiled into the views' SQL) or with a migration of the raw
 # tables: after any build, the copy is brought level by (key, _load_id) in the loads that differ,
 # as long as the models' views and the schema version are those it was copied under (their digest
-# is the copy's comment).
+# is the copy's comment); otherwise it is copied again.
 BY_LOAD = {("staging", "stg_sends"): "send_id", ("intermediate", "int_orders"): "order_id"}
 READER_WAIT_S = 120.0  # how long a reader waits for an in-place publish to commit
 
@@ -195,18 +186,15 @@ def _bring_forward(
     deltas = _delta_keys(con, relations, built)
     views, synced = [], []
     for r in relations:
-        leader = FOLLOWS.get(r.key, r.key)
         if stored.get(r.key) == "view" and r.kind == "view" and r.name not in built:
             continue  # an unchanged view over snapshot relations
         if r.kind == "view" and stored.get(r.key) != "table":
             views.append(r)  # a view anew (or its model changed): made after the tables it reads
         elif r.key in BY_LOAD and stored.get(r.key) == "table" and digests.get(r.key) == digest:
-            _sync_by_load(con, r, BY_LOAD[r.key])  # cheaper than its leader's keys when it can
+            _sync_by_load(con, r, BY_LOAD[r.key])
             synced.append(f"{r.schema}.{r.name}")
-        elif r.key in stored and leader in deltas:
-            _replace_keys(con, r, deltas[leader], build_id)
-        elif r.key in stored and r.key in FOLLOWS and leader[1] not in built:
-            continue  # its leader did not run: neither changed
+        elif r.key in stored and r.key in deltas:
+            _replace_keys(con, r, deltas[r.key], build_id)
         elif r.key in stored and r.kind == "table" and r.name not in built and r.key != BUILDS:
             continue  # a model this build did not run
         else:
