@@ -5,10 +5,11 @@
 
 {# Sends: new sends, plus every send to a phone (on a sender code) whose opt-out credit can move:
    the phones with a new opt-out, and the phones with a new send that have opted out before
-   (a late send can take the credit from an earlier one). #}
-{% macro lr_affected_sends() -%}
+   (a late send can take the credit from an earlier one). One row per affected send and way it
+   is affected (a send can appear twice), with its send_id and sent_at. #}
+{% macro lr_affected_send_rows() -%}
     WITH new_sends AS (
-        SELECT n.send_id, n.sender_code_id, n.phone_number
+        SELECT n.send_id, n.sent_at, n.sender_code_id, n.phone_number
         FROM {{ ref('stg_sends') }} AS n
         WHERE {{ lr_is_new('n._load_id') }}
     ),
@@ -24,20 +25,23 @@
             ON o.sender_code_id = n.sender_code_id AND o.phone_number = n.phone_number
     )
 
-    SELECT new_sends.send_id FROM new_sends
-    UNION
-    SELECT s.send_id
+    SELECT new_sends.send_id, new_sends.sent_at FROM new_sends
+    UNION ALL
+    SELECT s.send_id, s.sent_at
     FROM moved_credit AS p
     INNER JOIN {{ ref('stg_sends') }} AS s
         ON p.sender_code_id = s.sender_code_id AND p.phone_number = s.phone_number
 {%- endmacro %}
 
-{# Business days of the affected sends (sends never change day: a new time zone is a new
-   fingerprint, which makes every send new). #}
+{% macro lr_affected_sends() -%}
+    SELECT a.send_id FROM ({{ lr_affected_send_rows() }}) AS a
+{%- endmacro %}
+
+{# Business days of the affected sends, from the same rows (sends never change day: a new time
+   zone is a new fingerprint, which makes every send new). Reading sent_at beside the key, not
+   looking the keys up again in the whole send log, is what keeps an increment's aggregates cheap. #}
 {% macro lr_affected_send_days() -%}
-    SELECT DISTINCT {{ lr_local_date('s.sent_at') }}
-    FROM {{ ref('stg_sends') }} AS s
-    WHERE s.send_id IN ({{ lr_affected_sends() }})
+    SELECT DISTINCT {{ lr_local_date('a.sent_at') }} FROM ({{ lr_affected_send_rows() }}) AS a
 {%- endmacro %}
 
 {# Orders whose timeliness can change: new or changed orders, and the orders a new send is about. #}
@@ -46,9 +50,9 @@
     FROM {{ ref('stg_orders') }} AS o
     WHERE {{ lr_is_new('o._load_id') }}
     UNION
-    SELECT s.order_id
-    FROM {{ ref('stg_sends') }} AS s
-    WHERE {{ lr_is_new('s._load_id') }} AND s.order_id IS NOT NULL
+    SELECT n.order_id
+    FROM {{ ref('stg_sends') }} AS n
+    WHERE {{ lr_is_new('n._load_id') }} AND n.order_id IS NOT NULL
 {%- endmacro %}
 
 {# Orders whose attribution can change: new or changed orders, and the orders placed by a phone

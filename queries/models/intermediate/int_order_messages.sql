@@ -66,7 +66,9 @@ first_sends AS (
         s.accepted
         AND s.order_id IS NOT NULL
         {% if is_incremental() -%}
-        AND s.order_id IN (SELECT o.order_id FROM orders AS o)
+        -- the recomputed keys themselves, not the orders CTE: a semi-join on a small table that
+        -- DuckDB plans from the keys' side, instead of hashing every accepted send
+        AND s.order_id IN ({{ lr_affected_keys(lr_affected_order_messages) }})
         {%- endif %}
     GROUP BY s.order_id, tt.type_key
 )
