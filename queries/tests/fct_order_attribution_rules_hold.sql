@@ -7,7 +7,9 @@ SELECT
     a.order_id, a.rule, a.status, a.net_revenue, o.order_total, a.send_id, s.accepted,
     s.phone_number AS send_phone, a.phone_number AS order_phone, s.sent_at, a.ordered_at
 FROM {{ ref('fct_order_attribution') }} AS a
-INNER JOIN {{ ref('fct_orders') }} AS o ON o.order_id = a.order_id
+-- on an increment, the orders this build recomputed: a new version of an order recomputes it, and
+-- the sends it can be credited to never change (macros/tests/where_subquery.sql)
+INNER JOIN {{ lr_rows_to_test(ref('fct_orders')) }} AS o ON o.order_id = a.order_id
 INNER JOIN {{ ref('int_orders') }} AS v ON v.order_id = a.order_id
 LEFT JOIN {{ ref('fct_sends') }} AS s ON s.send_id = a.send_id
 WHERE a.status = 'cancelled'

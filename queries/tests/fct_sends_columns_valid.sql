@@ -2,7 +2,7 @@
 -- non-empty content takes at least one segment and empty content none, segments fit the units
 -- (160/153 septets, 70/67 code units), hours 0-23, ISO weekdays 1-7, sent_date and sent_at set.
 SELECT send_id, accepted, http_status, encoding, characters, segment_units, segments, sent_hour, sent_isodow
-FROM {{ ref('fct_sends') }}
+FROM {{ lr_rows_to_test(ref('fct_sends')) }}  -- on an increment, the sends this build wrote
 WHERE accepted IS DISTINCT FROM (http_status = 201)
     OR encoding NOT IN ('GSM-7', 'UCS-2') OR encoding IS NULL
     OR (characters > 0) IS DISTINCT FROM (segments >= 1)

@@ -331,6 +331,52 @@ def test_staged_sends_are_tested_by_their_new_loads(golden_copy) -> None:  # noq
     assert encoding in [n.name for n in build(settings, show_progress=False).failed]
 
 
+def test_singular_tests_of_an_increment_read_the_rows_it_recomputed(golden_copy) -> None:  # noqa: ANN001
+    # lr_rows_to_test (where_subquery.sql): fct_sends_columns_valid and
+    # fct_order_attribution_rules_hold check each row of the model they name alone, so an increment
+    # runs them on the rows it wrote. An old row broken by hand passes the build and is found by
+    # `lrreport test`; a bad row of a new load fails the build.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    assert build(settings, full_refresh=True, show_progress=False).ok
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("UPDATE marts.fct_sends SET sent_hour = 24 WHERE send_id = 'S10'")  # S10: another phone than S50
+    broken = con.execute("""UPDATE marts.fct_orders SET attributed_sent_at = attributed_sent_at - INTERVAL 1 SECOND
+        WHERE order_id = (SELECT min(order_id) FROM marts.fct_orders WHERE attributed_send_id IS NOT NULL)
+        RETURNING order_id""").fetchone()[0]  # no longer the credited send's time
+    con.close()
+    _late_send(golden_copy["database"], "LATE1", "late-1")
+    result = build(settings, show_progress=False)
+    assert result.ok, result.report()
+    con = duckdb.connect(str(golden_copy["database"]), read_only=True)
+    assert con.execute("""SELECT o.attributed_sent_at < s.sent_at FROM marts.fct_orders AS o
+        JOIN marts.fct_sends AS s ON s.send_id = o.attributed_send_id WHERE o.order_id = ?""", [broken]).fetchone() == (
+        True,)  # not recomputed by the late send: the build did not look at it
+    con.close()
+    failed = {n.name for n in run_data_tests(settings).failed}
+    assert {"fct_sends_columns_valid", "fct_order_attribution_rules_hold"} <= failed
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("UPDATE marts.fct_sends SET sent_hour = 0 WHERE send_id = 'S10'")
+    con.close()
+    _late_send(golden_copy["database"], "ODD1", "late-2")
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("UPDATE raw.sends SET segments = segments + 7 WHERE send_id = 'ODD1'")
+    con.close()
+    assert "fct_sends_columns_valid" in [n.name for n in build(settings, show_progress=False).failed]
+
+
+def test_a_contact_repeated_by_a_new_load_fails_the_increment(golden_copy) -> None:  # noqa: ANN001
+    # stg_contacts is tested by the rows sharing a phone with a new load's row (lr_new_by_load:
+    # phone_number), so a new row repeating a stored contact's key is found, old rows unread.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    assert build(settings, full_refresh=True, show_progress=False).ok
+    con = duckdb.connect(str(golden_copy["database"]))
+    con.execute("""INSERT INTO raw.listrak_contacts SELECT * REPLACE ('contacts-again' AS _load_id)
+                   FROM raw.listrak_contacts ORDER BY phone_number LIMIT 1""")
+    con.close()
+    failed = [n.name for n in build(settings, show_progress=False).failed]
+    assert failed == ["lr_unique_combination_stg_contacts_sender_code_id__phone_list_id__phone_number"]
+
+
 def test_an_increment_leaves_rows_it_did_not_recompute_to_lrreport_test(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001
     # The other side of testing only the recomputed rows: a row that went bad without a load (here
     # marked by hand) is not looked at again by an incremental build; `lrreport test` finds it.

@@ -33,11 +33,12 @@
      an incremental model, tested after it);
    - a staged raw table's declared with meta lr_new_by_load: <key>: every row sharing a key with a
      row of a load the last passed build had not seen (so a duplicate of an old key is still found);
-     for a test that looks at each row alone, just the rows of those loads. #}
-{% macro lr_recomputed_rows(relation) -%}
-    {%- set whole = (config.get('meta') or {}).get('lr_whole_table', false) -%}
-    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH or whole or target.type != 'duckdb'
-          or relation.identifier is none -%}
+     for a test that looks at each row alone, just the rows of those loads.
+   `row_local` says whether the test looks at each row alone; by default, from the generic test's
+   name. #}
+{% macro lr_recomputed_rows(relation, row_local=none) -%}
+    {%- if not execute or flags.WHICH != 'build' or flags.FULL_REFRESH or target.type != 'duckdb'
+          or relation.identifier is none or (config.get('meta') or {}).get('lr_whole_table', false) -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set meta = {} -%}
@@ -79,8 +80,10 @@
         {%- do return('') -%}
     {%- endif -%}
     {#- a test that looks at each row alone (a child row's parent included) needs only those rows -#}
-    {%- set row_local = (model.test_metadata or {}).get('name') in (
-        'lr_not_null', 'not_null', 'accepted_values', 'lr_expression_is_true', 'relationships', 'lr_relationship') -%}
+    {%- if row_local is none -%}
+        {%- set row_local = (model.test_metadata or {}).get('name') in (
+            'lr_not_null', 'not_null', 'accepted_values', 'lr_expression_is_true', 'relationships', 'lr_relationship') -%}
+    {%- endif -%}
     {%- if by_load -%}
         {%- set new_loads = '_load_id NOT IN (SELECT t.load_id FROM ' ~ lr_meta('lr_tested') ~ ' AS t)' -%}
         {%- if row_local -%}
@@ -93,4 +96,11 @@
         {%- do return(adapter.quote(row['key_column']) ~ ' IN (SELECT * FROM ' ~ lr_meta('lr_affected__' ~ leader) ~ ')') -%}
     {%- endif -%}
     {%- do return('') -%}
+{%- endmacro %}
+
+{# For a singular test that checks each row of `relation` alone (with the rows it joins, which
+   change only with it): the rows this build recomputed, as a subquery to alias, or the relation. #}
+{% macro lr_rows_to_test(relation) -%}
+    {%- set recomputed = lr_recomputed_rows(relation, row_local=true) if execute else '' -%}
+    {{- ('(SELECT * FROM ' ~ relation ~ ' WHERE ' ~ recomputed ~ ')') if recomputed else relation -}}
 {%- endmacro %}
