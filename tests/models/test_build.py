@@ -276,14 +276,15 @@ def test_dbt_never_phones_home(tmp_path: Path) -> None:
         assert os.environ["DO_NOT_TRACK"] == "1"
 
 
-def _project_testing(tmp_path: Path, expression: str) -> Path:
-    """A copy of the dbt project with one more data test on fct_sends: every row satisfies ``expression``."""
+def _project_testing(tmp_path: Path, expression: str, test: str | None = None) -> Path:
+    """A copy of the dbt project with one more data test on fct_sends: every row satisfies
+    ``expression``, or ``test`` (a data test's YAML, as listed under data_tests)."""
     project = tmp_path / "queries"
     shutil.copytree(queries_dir(), project, ignore=shutil.ignore_patterns("target", "logs"))
     yml = project / "models" / "marts" / "fct_sends.yml"
     text = yml.read_text()
     tests = "    data_tests:\n"  # the model's own tests, before its columns
-    extra = f"      - lr_expression_is_true:\n          arguments:\n            expression: \"{expression}\"\n"
+    extra = test or f"      - lr_expression_is_true:\n          arguments:\n            expression: \"{expression}\"\n"
     assert tests in text.split("    columns:")[0]
     yml.write_text(text.replace(tests, tests + extra, 1))
     return project
@@ -309,6 +310,24 @@ def test_an_increment_tests_its_rows_and_after_a_failure_everything(golden_copy,
     assert not first.full_refresh and [n.name for n in first.failed] == ["lr_expression_is_true_fct_sends_send_id_BAD1_"]
     second = build(settings, project=project, show_progress=False)  # nothing new: BAD1 is not recomputed
     assert [n.name for n in second.failed] == ["lr_expression_is_true_fct_sends_send_id_BAD1_"]
+
+
+def test_a_composite_relationship_finds_an_orphan_in_an_increment_and_in_the_whole_table(golden_copy, tmp_path: Path) -> None:  # noqa: ANN001, E501
+    # lr_relationship reads an increment's rows (a subquery) with NOT EXISTS and a whole table with a
+    # left join (macros/tests/lr_relationship.sql): both shapes must find the same orphan. Here the
+    # parent is every staged send but ORPHAN1, so the late send ORPHAN1 has none.
+    settings = load_settings(golden_copy["config"]).with_database(golden_copy["database"])
+    test = ("      - lr_relationship:\n          arguments:\n            columns: [send_id, sent_at]\n"
+            "            to: ref('stg_sends')\n            to_where: \"send_id <> 'ORPHAN1'\"\n")
+    project = _project_testing(tmp_path, "", test=test)
+    assert build(settings, full_refresh=True, project=project, show_progress=False).ok
+    _late_send(golden_copy["database"], "ORPHAN1", "late-1")
+    name = "lr_relationship_fct_sends_send_id__sent_at__ref_stg_sends___send_id_ORPHAN1_"
+    increment = build(settings, project=project, show_progress=False)
+    assert not increment.full_refresh and [n.name for n in increment.failed] == [name]
+    whole = run_data_tests(settings, project=project)  # (the models after it were left as they were)
+    assert name in [n.name for n in whole.failed]
+    assert f"data test {name} failed" in whole.report() and "1 offending row" in whole.report()
 
 
 def test_staged_sends_are_tested_by_their_new_loads(golden_copy) -> None:  # noqa: ANN001
