@@ -38,25 +38,12 @@ MAX_CONTACTS = 2_000_000
 
 CHILD = """
 import json, sys, time
-import duckdb
+from benchmarks.peak_memory import peak_rss_mb
 from lrreport.config import Settings, WarehouseSettings
 from lrreport.warehouse.build import build
 settings = Settings(warehouse=WarehouseSettings(database=sys.argv[1], memory_limit=sys.argv[2]))
 mode = sys.argv[3]
-if mode.startswith("increment"):
-    # a day's new sends, 3% of the history (300k on 10M, as the target says): copies of the latest
-    # sends a day later (new ids, a new load), phones unchanged
-    con = duckdb.connect(sys.argv[1])
-    # the same copies each time, under a new load id, so every run has them to process
-    con.execute("DELETE FROM raw.sends WHERE _load_id LIKE 'bench-day%'")
-    day = con.execute("SELECT count(*) * 3 // 100 FROM raw.sends").fetchone()[0]
-    con.execute(\"\"\"INSERT INTO raw.sends SELECT * REPLACE ('day-' || send_id AS send_id,
-        sent_at + INTERVAL 1 DAY AS sent_at, 'bench-day-' || ? AS _load_id)
-        FROM (FROM raw.sends ORDER BY sent_at DESC, send_id LIMIT ?)\"\"\", [mode + str(time.time()), day])
-    new = con.execute("SELECT count(*) FROM raw.sends WHERE _load_id LIKE 'bench-day%'").fetchone()[0]
-    con.close()
-else:
-    new = None
+new = json.loads(sys.argv[4])
 started = time.perf_counter()
 result = build(settings, full_refresh=(mode == "full"), run_tests=(mode != "increment-models"),
                show_progress=False)
@@ -66,7 +53,7 @@ print(json.dumps({"models_s": sum(n.seconds for n in result.models), "total_s": 
                   "startup_s": result.startup_s, "tests_ok": result.ok, "new_sends": new,
                   "tests_s": sum(n.seconds for n in result.tests), "publish_s": result.publish_s,
                   "failed": [n.name for n in result.failed], "slowest": slowest,
-                  "fct_sends": result.rows.get("fct_sends")}))
+                  "fct_sends": result.rows.get("fct_sends"), "peak_rss_gb": peak_rss_mb() / 1024}))
 """
 
 
@@ -162,21 +149,48 @@ def baseline(database: Path) -> float:
     return seconds
 
 
+def add_day(database: Path, mode: str) -> int | None:
+    """The sends a build in ``mode`` starts from (in this process, so the child's peak RSS is the
+    build's): for a full refresh the history alone (the days an earlier run added go); for an
+    increment a day's new sends, 3% of the history (300k on 10M, as the target says): copies of its
+    latest sends a day later (the second increment: two days later), under new ids and a load of
+    their own, phones unchanged. Nothing else is deleted, as in a real day. Returns the new sends."""
+    import duckdb
+
+    con = duckdb.connect(str(database))
+    try:
+        if mode == "full":
+            con.execute("DELETE FROM raw.sends WHERE _load_id LIKE 'bench-day%'")
+            return None
+        after = 1 if mode == "increment" else 2
+        history = "FROM raw.sends WHERE _load_id NOT LIKE 'bench-day%'"
+        day = con.execute(f"SELECT count(*) * 3 // 100 {history}").fetchone()[0]
+        con.execute(f"""INSERT INTO raw.sends SELECT * REPLACE ('day{after}-' || send_id AS send_id,
+            sent_at + INTERVAL {after} DAY AS sent_at, 'bench-day-{mode}' AS _load_id)
+            FROM (SELECT * {history} ORDER BY sent_at DESC, send_id LIMIT ?)""", [day])
+        count = f"SELECT count(*) FROM raw.sends WHERE _load_id = 'bench-day-{mode}'"
+        return con.execute(count).fetchone()[0]
+    finally:
+        con.close()
+
+
 def measure(database: Path, memory_limit: str, mode: str = "full") -> dict:
-    """Build in a child process (mode full, or increment: a day's new sends first); wall time, peak RSS."""
+    """Build in a child process (mode full, or increment: a day's new sends first, add_day); wall
+    time, peak RSS."""
+    new = add_day(database, mode)
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(database), memory_limit, mode], stdout=subprocess.PIPE, cwd=ROOT,
+        [sys.executable, "-c", CHILD, str(database), memory_limit, mode, json.dumps(new)],
+        stdout=subprocess.PIPE, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     out = child.stdout.read() if child.stdout else b""
-    _, status, usage = os.wait4(child.pid, 0)
+    _, status, _ = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"build failed on {database}")
     figures = json.loads(out.decode().strip().splitlines()[-1])
-    figures["wall_s"] = wall
-    figures["peak_rss_gb"] = usage.ru_maxrss / 1024 / 1024  # ru_maxrss is in KiB on Linux
+    figures["wall_s"] = wall  # (the child's peak memory is its own VmHWM: benchmarks/peak_memory.py)
     return figures
 
 

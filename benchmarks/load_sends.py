@@ -33,13 +33,15 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from peak_memory import peak_rss_mb  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 READERS = {"csv": "read_csv", "jsonl": "read_json", "parquet": "read_parquet"}
 
 
 def _usage() -> dict[str, float]:
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024}
+    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mb": peak_rss_mb()}
 
 
 def child_load(path: str, db: str) -> dict[str, Any]:
