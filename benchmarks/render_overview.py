@@ -24,14 +24,17 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from peak_memory import peak_rss_mb  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "benchmarks" / ".data" / "build_10000000" / "warehouse.duckdb"
 TARGET_ABOVE_FLOOR_S = 15.0
 
 
 def _peaks() -> dict[str, float]:
-    """Peak RSS in MB of this process and of its largest finished child (the kernel)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS in MB of this process (its own VmHWM) and of its largest finished child (the kernel:
+    ``ru_maxrss``, which also counts this process's RSS when it started the kernel)."""
+    own = peak_rss_mb()
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"runner_mb": round(own, 1), "kernel_mb": round(child, 1)}
 
