@@ -101,6 +101,8 @@
 {# For a singular test that checks each row of `relation` alone (with the rows it joins, which
    change only with it): the rows this build recomputed, as a subquery to alias, or the relation. #}
 {% macro lr_rows_to_test(relation) -%}
+    {#- (`execute` checked here too: sqlfluff's lint renders it false, and a dbt `return` from the
+        inner macro would otherwise end this one with nothing) -#}
     {%- set recomputed = lr_recomputed_rows(relation, row_local=true) if execute else '' -%}
     {{- ('(SELECT * FROM ' ~ relation ~ ' WHERE ' ~ recomputed ~ ')') if recomputed else relation -}}
 {%- endmacro %}
