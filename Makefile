@@ -39,7 +39,7 @@ lint: $(STAMP)
 	  queries/schedules queries/sim --processes 2
 
 test: $(STAMP) browser java lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

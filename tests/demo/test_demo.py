@@ -12,6 +12,8 @@ import pytest
 
 from lrreport.reports.browser_check import check_report
 
+pytestmark = pytest.mark.xdist_group("demo")  # one worker: its fixtures are made once
+
 
 def run_demo(cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -38,14 +38,21 @@ def session_sim(merchant: Merchant) -> Iterator[RunningSimulator]:
         yield running
 
 
-@pytest.fixture
-def sim(session_sim: RunningSimulator) -> RunningSimulator:
+def _fault_free(running: RunningSimulator) -> RunningSimulator:
     from lrreport.sim.faults import FaultConfig
 
-    session_sim.faults = FaultConfig()
-    session_sim.paused = False
-    session_sim.clear_log()
-    return session_sim
+    running.faults = FaultConfig()
+    running.paused = False
+    running.clear_log()
+    return running
+
+
+@pytest.fixture
+def sim(session_sim: RunningSimulator) -> Iterator[RunningSimulator]:
+    """The shared simulator with no faults, an empty request log and the integration running
+    (and left so: a session fixture set up after a test must not meet its faults)."""
+    yield _fault_free(session_sim)
+    _fault_free(session_sim)
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +61,7 @@ def clean_db(session_sim: RunningSimulator, tmp_path_factory: pytest.TempPathFac
     from lrreport.config import Credentials, Secret, load_settings
     from lrreport.extract.listrak import extract_listrak
 
+    _fault_free(session_sim)  # whatever the test that needs it first has set up
     db = tmp_path_factory.mktemp("clean") / "clean.duckdb"
     settings = load_settings(env=env_for(session_sim)).with_database(db)
     creds = Credentials(session_sim.client_id, Secret(session_sim.client_secret))

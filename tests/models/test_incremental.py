@@ -22,6 +22,8 @@ from lrreport.warehouse import snapshot
 from lrreport.warehouse.build import build
 from lrreport.warehouse.db import connect
 
+pytestmark = pytest.mark.xdist_group("incremental")  # one worker: its fixtures are made once
+
 MARTS = (
     "fct_sends", "fct_orders", "fct_order_attribution", "fct_order_messages", "fct_optouts",
     "missing_order_messages", "dim_messages", "agg_sends_daily", "agg_errors_daily", "agg_revenue_daily",

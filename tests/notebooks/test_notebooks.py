@@ -12,6 +12,8 @@ from lrreport.reports.params import read_notebook_info
 
 from .conftest import HOSTILE, NAMES, NOTEBOOKS
 
+pytestmark = pytest.mark.xdist_group("notebooks")  # one worker: its fixtures are made once
+
 # Figures each notebook draws on a week of demo data (every section has data there).
 MIN_FIGURES = {"overview": 5, "message": 4, "list_health": 3, "attribution": 3}
 COMMON_PARAMETERS = ("start_date", "end_date", "sender_code_id", "timezone", "database", "mask_phone_numbers")

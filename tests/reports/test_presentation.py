@@ -25,6 +25,8 @@ from lrreport.sim.generator import FIRST_NAMES
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.xdist_group("presentation")  # one worker: its fixtures are made once
+
 NAMES = ("overview", "message", "list_health", "attribution")
 START, END = date(2026, 10, 20), date(2026, 11, 15)
 WIDTHS = (390, 1280)

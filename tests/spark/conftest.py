@@ -25,7 +25,7 @@ from tests.models.test_ga4_models import add_ga4_rows
 LATE = {"sends": "sent_at", "orders": "ordered_at", "listrak_optouts": "opt_out_date"}
 CUTOFF = "2024-01-20"
 CHANGED = ("LR1001", "LR1002")
-SPARK = pytest.mark.xdist_group("spark")  # every test that starts Spark: one worker, one JVM
+SPARK = pytest.mark.xdist_group("spark")  # every test that starts Spark: one worker (tests/conftest.py)
 DATA_TESTED = "fct_sends fct_order_attribution agg_sends_daily"  # the marts whose data tests run on Spark
 
 
