@@ -44,6 +44,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     else:
         terminalreporter.write_line(f"cross-checked against Listrak's published spec: {LISTRAK_SPEC}")
 
+
 # Tests that share an expensive fixture (a JVM and a lake, rendered reports, executed notebooks,
 # built warehouses) form an xdist group (``pytestmark = pytest.mark.xdist_group(name)``): under
 # `pytest -n 2 --dist loadgroup --no-loadscope-reorder` (make test) a group runs in one worker, so
@@ -105,4 +106,3 @@ def demo_warehouse_copy(demo_warehouse: BuiltWarehouse, tmp_path: Path) -> Built
     target = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_warehouse.database, target)
     return BuiltWarehouse(target, demo_warehouse.files_dir, demo_warehouse.spec)
-

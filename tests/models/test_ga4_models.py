@@ -27,6 +27,8 @@ from lrreport.cli import cli
 from lrreport.reports.data import query
 from tests.models.golden_data import DC, LP, OC, PD, SC
 
+pytestmark = pytest.mark.xdist_group("ga4_models")  # one worker: its fixtures are made once
+
 GA4_ROWS = [
     ("2024-01-14", "lp_jan", "rewards", 3, 3, 2, 1, "80.00"),
     ("2024-01-15", "spring-sale", "shop_now", 9, 8, 5, 1, "70.00"),

@@ -152,8 +152,8 @@ def test_a_renamed_shell_rebuilds_what_it_names(later, demo_warehouse, tmp_path:
 
 
 def test_an_increment_leaves_untouched_rows_alone(later, refreshed, demo_warehouse, tmp_path: Path) -> None:  # noqa: ANN001
-    # A mark on an old send that nothing new concerns survives an incremental build (a rebuild of
-    # the table wipes it): the increment really only rewrites what it must.
+    # A mark on an old send that nothing new concerns survives an incremental build, though the
+    # models give that send another value (the full rebuild): the increment only rewrites what it must.
     database = tmp_path / "marked.duckdb"
     shutil.copyfile(later["before"], database)
     arrive(database)

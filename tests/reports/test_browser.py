@@ -16,6 +16,8 @@ from lrreport.reports.export import PageInfo, render_html
 
 from .conftest import GoodRun
 
+pytestmark = pytest.mark.xdist_group("browser")  # one worker: its fixtures are made once
+
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[BrowserSession]:

@@ -1,8 +1,8 @@
 """Fixtures for the Spark tests: one local Spark, and the golden lake built on it once, in two steps.
 
 Every test that uses them is in one xdist group (``pytestmark = SPARK``), so one worker starts a
-JVM and builds the lake while the other runs the rest of the suite. A Spark that
-cannot start (no Java, no pyspark) fails these tests: it never skips them.
+JVM and builds the lake while the other runs the rest of the suite. A Spark that cannot start (no
+Java, no pyspark) fails these tests: it never skips them.
 """
 
 from __future__ import annotations
